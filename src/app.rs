@@ -1,0 +1,246 @@
+//! The commands, end to end: parse → load → build → run → export. This is
+//! glue; the work happens in the library modules it calls.
+
+use crate::cli::{Cli, Command, InitArgs, RunArgs, ValidateArgs};
+use crate::engine::{self, PathModel, RunConfig};
+use crate::model::Economy;
+use crate::output::{self, Manifest, Report};
+use crate::progress::Progress;
+use crate::scenario::{self, LoadError, Override};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// A failure, classified by who can fix it; the class picks the exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Bad scenario or flags: exit 1.
+    #[error("{0}")]
+    Input(String),
+    /// Reading or writing failed: exit 2.
+    #[error("{0}")]
+    Io(String),
+    /// A bug: exit 3.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            AppError::Input(_) => 1,
+            AppError::Io(_) => 2,
+            AppError::Internal(_) => 3,
+        }
+    }
+}
+
+impl From<LoadError> for AppError {
+    fn from(e: LoadError) -> AppError {
+        match e {
+            LoadError::Io(..) => AppError::Io(e.to_string()),
+            LoadError::Invalid(d) => AppError::Input(d.to_string()),
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<(), AppError> {
+    match cli.command {
+        Command::Run(args) => run_scenario(&args),
+        Command::Validate(args) => validate(&args),
+        Command::Init(args) => init(&args),
+    }
+}
+
+fn run_scenario(args: &RunArgs) -> Result<(), AppError> {
+    let mut overrides = args.set.clone();
+    if let Some(paths) = args.paths {
+        overrides.push(Override::from_flag("--paths", "simulation.paths", paths));
+    }
+    if let Some(seed) = args.seed {
+        overrides.push(Override::from_flag("--seed", "simulation.seed", seed));
+    }
+    let text = std::fs::read(&args.scenario).map_err(|e| {
+        AppError::Io(format!(
+            "cannot read scenario {}: {e}",
+            args.scenario.display()
+        ))
+    })?;
+    let scenario = scenario::load(&args.scenario, &overrides)?;
+    let model = Economy::new(&scenario);
+    let sim = &scenario.simulation;
+
+    let threads = match args.threads {
+        Some(0) => {
+            return Err(AppError::Input(
+                "--threads must be at least 1 (omit it to use every core)".into(),
+            ));
+        }
+        Some(t) => t,
+        None => 0,
+    };
+    if args.sample_paths > sim.n_paths {
+        return Err(AppError::Input(format!(
+            "--sample-paths {} is more than the {} paths being run",
+            args.sample_paths, sim.n_paths
+        )));
+    }
+    let n_cells = model.metrics().len() * model.n_quarters();
+    let worker_threads = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    let need = engine::memory_estimate(n_cells, worker_threads, args.sample_paths);
+    if need > engine::MEMORY_LIMIT_BYTES {
+        return Err(AppError::Input(format!(
+            "this run would need about {:.1} GiB of memory ({} cells × {} threads, {} sample paths), above the {} GiB limit; lower --sample-paths or --threads",
+            need as f64 / (1u64 << 30) as f64,
+            n_cells,
+            worker_threads,
+            args.sample_paths,
+            engine::MEMORY_LIMIT_BYTES >> 30
+        )));
+    }
+
+    let cfg = RunConfig {
+        n_paths: sim.n_paths,
+        seed: sim.seed,
+        antithetic: sim.antithetic,
+        threads,
+        sample_paths: args.sample_paths,
+    };
+    let progress = Progress::new(sim.n_paths, args.quiet);
+    let result = engine::run(&model, &cfg, &|done| progress.set(done)).map_err(|e| match e {
+        engine::EngineError::ThreadPool { .. } => AppError::Input(e.to_string()),
+        engine::EngineError::NonFinite { .. } => AppError::Internal(e.to_string()),
+    })?;
+    progress.finish();
+
+    let seconds = result.elapsed.as_secs_f64();
+    let manifest = Manifest {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: args.scenario.display().to_string(),
+        scenario_sha256: Sha256::digest(&text)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+        seed: sim.seed,
+        paths: sim.n_paths,
+        antithetic: sim.antithetic,
+        start: sim.start.to_string(),
+        quarters: sim.n_quarters,
+        threads: result.threads,
+        elapsed_seconds: seconds,
+        paths_per_second: sim.n_paths as f64 / seconds.max(1e-9),
+        overrides,
+        sample_paths: args.sample_paths,
+        generator: "Xoshiro256++ per path (rand_xoshiro), seeded by SplitMix64 from (seed, path)"
+            .to_string(),
+        chunk_paths: engine::CHUNK_PATHS,
+        quantile_relative_error: crate::stats::histogram::RELATIVE_ERROR,
+    };
+    let quarters = sim.quarters();
+    let report = Report {
+        quarters: &quarters,
+        metrics: model.metrics(),
+        result: &result,
+        manifest: &manifest,
+        sample_paths: args.sample_paths,
+    };
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&args.scenario));
+    let written = output::write_report(&out_dir, &report).map_err(|e| {
+        AppError::Io(format!(
+            "cannot write results to {}: {e}",
+            out_dir.display()
+        ))
+    })?;
+
+    if !args.quiet {
+        println!(
+            "{} paths × {} quarters in {:.2} s ({:.0} paths/s, {} threads)",
+            sim.n_paths, sim.n_quarters, seconds, manifest.paths_per_second, result.threads
+        );
+        print_headline(&report);
+        for path in written {
+            println!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// A few horizon figures on standard output: what a user looks at first.
+fn print_headline(report: &Report) {
+    let nq = report.quarters.len();
+    let last = report.quarters[nq - 1];
+    println!("at {last} (median [p05, p95]):");
+    for (m, name) in report.metrics.iter().enumerate() {
+        let c = &report.result.cells[m * nq + nq - 1];
+        if name.entity == "regime" {
+            println!("  P(regime = {}) = {:.3}", name.metric, c.mean);
+        } else if name.metric != "gpu_jumps" {
+            println!(
+                "  {}.{} = {:.4} [{:.4}, {:.4}]",
+                name.entity, name.metric, c.quantiles[2], c.quantiles[0], c.quantiles[4]
+            );
+        }
+    }
+}
+
+fn default_out_dir(scenario: &Path) -> PathBuf {
+    let stem = scenario
+        .file_stem()
+        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    Path::new("out").join(stem)
+}
+
+fn validate(args: &ValidateArgs) -> Result<(), AppError> {
+    let scenario = scenario::load(&args.scenario, &args.set)?;
+    println!("{}: ok", args.scenario.display());
+    let rows = scenario::describe(&scenario);
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (key, value) in rows {
+        println!("  {key:width$}  {value}");
+    }
+    Ok(())
+}
+
+/// The starter scenario `sim init` writes: the shipped base scenario.
+const STARTER: &str = include_str!("../scenarios/base.toml");
+
+fn init(args: &InitArgs) -> Result<(), AppError> {
+    let name = if args.name.ends_with(".toml") {
+        args.name.clone()
+    } else {
+        format!("{}.toml", args.name)
+    };
+    let path = PathBuf::from(&name);
+    if path.exists() {
+        return Err(AppError::Input(format!(
+            "{name} already exists; choose another name or remove it first"
+        )));
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or(name.clone());
+    let staged = output::stage(dir, &file, |w| w.write_all(STARTER.as_bytes()))
+        .and_then(|s| output::commit(vec![s]))
+        .map_err(|e| AppError::Io(format!("cannot write {name}: {e}")))?;
+    for p in staged {
+        println!(
+            "wrote {}; run it with: sim run {}",
+            p.display(),
+            p.display()
+        );
+    }
+    Ok(())
+}

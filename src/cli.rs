@@ -1,0 +1,69 @@
+//! Command-line definitions (clap). Parsing only: no work happens here.
+
+use crate::scenario::Override;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Monte Carlo simulator of the AI-infrastructure capital cycle.
+///
+/// Exit codes: 0 success, 1 bad input (scenario or flags), 2 I/O failure,
+/// 3 internal error.
+#[derive(Debug, Parser)]
+#[command(name = "sim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario's Monte Carlo and write summary.csv and manifest.json.
+    Run(RunArgs),
+    /// Check a scenario and print its resolved parameters (exit 0 or 1).
+    Validate(ValidateArgs),
+    /// Write a commented starter scenario that runs.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Number of paths (overrides simulation.paths).
+    #[arg(long, value_name = "N")]
+    pub paths: Option<u64>,
+    /// Master seed (overrides simulation.seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Output folder [default: out/<scenario-stem>/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override a scenario value by dotted path, e.g. market.gpu_price.vol=0.4 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Also write paths.csv with every value of the first K paths (memory: K × cells × 8 bytes).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub sample_paths: u64,
+    /// No progress bar and no summary on standard output.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override a scenario value by dotted path (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Name of the scenario file to write (".toml" is added if missing).
+    #[arg(default_value = "scenario")]
+    pub name: String,
+}

@@ -1,0 +1,199 @@
+//! The Monte Carlo engine: paths, chunks, threads, seeding and streaming
+//! statistics, for any model that implements [`PathModel`].
+//!
+//! Paths are split into fixed chunks of [`CHUNK_PATHS`] (independent of the
+//! thread count), run with rayon in batches of [`BATCH_CHUNKS`]. Each path's
+//! random stream comes from (seed, path index) alone. Per-cell moments from
+//! each chunk merge in chunk order; histogram counts are integers kept per
+//! worker thread and summed at the end, which is exact in any order. So a
+//! run is bit-identical for any `--threads`. Memory is bounded by the cells,
+//! the threads and the sample paths kept, never by the number of paths.
+//! The engine knows nothing of hyperscalers, labs or files.
+
+mod chunk;
+pub mod seeding;
+
+use crate::process::draws::PathRandom;
+use crate::stats::{CellSummary, LogHistogram, Moments};
+use rayon::prelude::*;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Paths per chunk: the unit of parallel work and of ordered merging.
+pub const CHUNK_PATHS: u64 = 1024;
+/// Chunks run in parallel before their results are merged (bounds memory).
+pub const BATCH_CHUNKS: u64 = 32;
+/// Runs whose estimated memory exceeds this are refused.
+pub const MEMORY_LIMIT_BYTES: u64 = 8 << 30;
+/// Typical bytes of histogram per cell per thread (a few octaves of buckets).
+const HISTOGRAM_BYTES_ESTIMATE: u64 = 4 << 10;
+
+/// An (entity, metric) pair such as (`market`, `gpu_price`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MetricName {
+    pub entity: String,
+    pub metric: String,
+}
+
+/// Index of a metric; a cell is `metric × quarters + quarter`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetricId(pub usize);
+
+/// Receives a path's metric values as the model produces them.
+pub trait Recorder {
+    /// Records `value` of `metric` at quarter index `quarter`. Every metric
+    /// must be recorded exactly once per quarter on every path.
+    fn record(&mut self, metric: MetricId, quarter: usize, value: f64);
+}
+
+/// What the engine needs of a model: names, horizon, and one path at a time.
+pub trait PathModel: Sync {
+    /// Per-path working memory, allocated once per chunk and reused.
+    type Scratch: Send;
+    /// The recorded metrics in output order.
+    fn metrics(&self) -> &[MetricName];
+    /// Number of simulated quarters.
+    fn n_quarters(&self) -> usize;
+    /// Fresh working memory.
+    fn scratch(&self) -> Self::Scratch;
+    /// Simulates one path, recording every metric in every quarter.
+    fn simulate<R: Recorder>(
+        &self,
+        scratch: &mut Self::Scratch,
+        random: &mut PathRandom,
+        rec: &mut R,
+    );
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub n_paths: u64,
+    pub seed: u64,
+    pub antithetic: bool,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+    /// Keep every value of the first this-many paths.
+    pub sample_paths: u64,
+}
+
+/// What a run produces.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// One summary per cell, metric-major then quarter.
+    pub cells: Vec<CellSummary>,
+    /// Values of the first `sample_paths` paths, path-major, then cell.
+    pub samples: Vec<f64>,
+    pub n_paths: u64,
+    pub threads: usize,
+    pub elapsed: Duration,
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(
+        "the model produced {count} non-finite value(s) for {entity}.{metric} in quarter index {quarter}; this is a bug in the model"
+    )]
+    NonFinite {
+        entity: String,
+        metric: String,
+        quarter: usize,
+        count: u64,
+    },
+    #[error("cannot start {threads} worker threads: {reason}")]
+    ThreadPool { threads: usize, reason: String },
+}
+
+/// Bytes a run will hold at its peak, roughly.
+pub fn memory_estimate(n_cells: usize, threads: usize, sample_paths: u64) -> u64 {
+    let cells = n_cells as u64;
+    let histograms = (threads.max(1) as u64 + 1) * cells * HISTOGRAM_BYTES_ESTIMATE;
+    let batch = BATCH_CHUNKS * cells * std::mem::size_of::<Moments>() as u64;
+    let samples = 2 * sample_paths * cells * 8;
+    histograms + batch + samples
+}
+
+/// Runs the Monte Carlo. `progress` is called with the paths done so far.
+pub fn run<M: PathModel>(
+    model: &M,
+    cfg: &RunConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunResult, EngineError> {
+    let started = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
+        .build()
+        .map_err(|e| EngineError::ThreadPool {
+            threads: cfg.threads,
+            reason: e.to_string(),
+        })?;
+    let threads = pool.current_num_threads();
+    let n_cells = model.metrics().len() * model.n_quarters();
+    let n_chunks = cfg.n_paths.div_ceil(CHUNK_PATHS);
+
+    // One histogram set and one scratch per worker thread: integer counts,
+    // so which thread ran which chunk does not change the sums.
+    let workers: Vec<Mutex<chunk::Worker<M::Scratch>>> = (0..threads)
+        .map(|_| Mutex::new(chunk::Worker::new(model.scratch(), n_cells)))
+        .collect();
+    let mut moments = vec![Moments::default(); n_cells];
+    let mut samples = Vec::new();
+
+    pool.install(|| {
+        let mut batch_start = 0;
+        while batch_start < n_chunks {
+            let batch_end = (batch_start + BATCH_CHUNKS).min(n_chunks);
+            let outputs: Vec<chunk::ChunkOutput> = (batch_start..batch_end)
+                .into_par_iter()
+                .map(|c| {
+                    let me = rayon::current_thread_index().unwrap_or(0) % workers.len();
+                    let mut worker = workers[me].lock().unwrap_or_else(|p| p.into_inner());
+                    chunk::run_chunk(model, cfg, c, &mut worker)
+                })
+                .collect();
+            for out in outputs {
+                for (total, part) in moments.iter_mut().zip(&out.moments) {
+                    total.merge(part);
+                }
+                samples.extend_from_slice(&out.samples);
+            }
+            progress((batch_end * CHUNK_PATHS).min(cfg.n_paths));
+            batch_start = batch_end;
+        }
+    });
+
+    let mut histograms = vec![LogHistogram::new(); n_cells];
+    for worker in workers {
+        let worker = worker.into_inner().unwrap_or_else(|p| p.into_inner());
+        for (total, part) in histograms.iter_mut().zip(&worker.histograms) {
+            total.merge(part);
+        }
+    }
+    let n_quarters = model.n_quarters();
+    if let Some((cell, h)) = histograms
+        .iter()
+        .enumerate()
+        .find(|(_, h)| h.nonfinite() > 0)
+    {
+        let name = &model.metrics()[cell / n_quarters];
+        return Err(EngineError::NonFinite {
+            entity: name.entity.clone(),
+            metric: name.metric.clone(),
+            quarter: cell % n_quarters,
+            count: h.nonfinite(),
+        });
+    }
+    let cells = moments
+        .iter()
+        .zip(&histograms)
+        .map(|(m, h)| CellSummary::new(m, h))
+        .collect();
+    Ok(RunResult {
+        cells,
+        samples,
+        n_paths: cfg.n_paths,
+        threads,
+        elapsed: started.elapsed(),
+    })
+}

@@ -1,0 +1,32 @@
+//! The registry that numbers the model's metrics in output order.
+
+pub use crate::engine::{MetricId, MetricName};
+
+/// Hands out metric ids in registration order, which is output order.
+#[derive(Debug, Default)]
+pub struct MetricRegistry {
+    names: Vec<MetricName>,
+}
+
+impl MetricRegistry {
+    /// Registers a metric and returns its id.
+    pub fn add(&mut self, entity: &str, metric: &str) -> MetricId {
+        debug_assert!(
+            !self
+                .names
+                .iter()
+                .any(|n| n.entity == entity && n.metric == metric),
+            "{entity}.{metric} twice"
+        );
+        self.names.push(MetricName {
+            entity: entity.to_string(),
+            metric: metric.to_string(),
+        });
+        MetricId(self.names.len() - 1)
+    }
+
+    /// The registered names, in id order.
+    pub fn into_names(self) -> Vec<MetricName> {
+        self.names
+    }
+}

@@ -1,0 +1,34 @@
+//! `manifest.json`: what was run, with which inputs, how fast.
+
+use crate::scenario::Override;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// The record of a run, serialised as JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub version: String,
+    pub scenario: String,
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub paths: u64,
+    pub antithetic: bool,
+    pub start: String,
+    pub quarters: usize,
+    pub threads: usize,
+    pub elapsed_seconds: f64,
+    pub paths_per_second: f64,
+    pub overrides: Vec<Override>,
+    pub sample_paths: u64,
+    pub generator: String,
+    pub chunk_paths: u64,
+    pub quantile_relative_error: f64,
+}
+
+impl Manifest {
+    /// Writes pretty JSON with a trailing newline.
+    pub fn write(&self, w: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *w, self)?;
+        writeln!(w)
+    }
+}

@@ -1,0 +1,52 @@
+//! Writing results: tidy CSV and a JSON manifest, atomically.
+//!
+//! Every file is first written to a temporary name in the output folder and
+//! renamed into place only when all of them are complete, so an interrupted
+//! or failed run leaves nothing partial behind. Output knows nothing of
+//! random numbers or threads: it turns a results record into bytes.
+
+mod atomic;
+mod manifest;
+mod paths_csv;
+mod summary_csv;
+
+pub use atomic::{Staged, commit, stage};
+pub use manifest::Manifest;
+pub use paths_csv::write_paths;
+pub use summary_csv::write_summary;
+
+use crate::engine::{MetricName, RunResult};
+use crate::quarter::Quarter;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Everything a run writes, by reference.
+pub struct Report<'a> {
+    pub quarters: &'a [Quarter],
+    pub metrics: &'a [MetricName],
+    pub result: &'a RunResult,
+    pub manifest: &'a Manifest,
+    pub sample_paths: u64,
+}
+
+/// Writes `summary.csv`, `paths.csv` (when sample paths were kept) and
+/// `manifest.json` into `dir`, creating it. Returns the files written.
+pub fn write_report(dir: &Path, report: &Report) -> io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut staged = vec![stage(dir, "summary.csv", |w| write_summary(w, report))?];
+    if report.sample_paths > 0 {
+        staged.push(stage(dir, "paths.csv", |w| write_paths(w, report))?);
+    }
+    staged.push(stage(dir, "manifest.json", |w| report.manifest.write(w))?);
+    commit(staged)
+}
+
+/// Formats a float for CSV: shortest round-trip form, `NaN` never appears
+/// because the engine rejects non-finite values.
+pub(crate) fn fmt_f64(x: f64) -> String {
+    if x == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{x}")
+    }
+}

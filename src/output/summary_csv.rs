@@ -1,0 +1,35 @@
+//! `summary.csv`: one row per entity × metric × quarter.
+
+use super::{Report, fmt_f64};
+use std::io::{self, Write};
+
+/// Column order is part of the file format; change it only with the docs.
+pub const SUMMARY_COLUMNS: [&str; 12] = [
+    "entity", "metric", "quarter", "mean", "std", "p05", "p25", "p50", "p75", "p95", "min", "max",
+];
+
+/// Writes the summary table.
+pub fn write_summary(w: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let mut csv = csv::Writer::from_writer(w);
+    csv.write_record(SUMMARY_COLUMNS)?;
+    let nq = report.quarters.len();
+    for (m, name) in report.metrics.iter().enumerate() {
+        for (q, quarter) in report.quarters.iter().enumerate() {
+            let c = &report.result.cells[m * nq + q];
+            let mut row = vec![
+                name.entity.clone(),
+                name.metric.clone(),
+                quarter.to_string(),
+            ];
+            row.extend(
+                [c.mean, c.std]
+                    .iter()
+                    .chain(&c.quantiles)
+                    .chain(&[c.min, c.max])
+                    .map(|x| fmt_f64(*x)),
+            );
+            csv.write_record(&row)?;
+        }
+    }
+    csv.flush()
+}

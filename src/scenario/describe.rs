@@ -1,0 +1,74 @@
+//! The resolved parameters of a scenario as (dotted path, value) rows, for
+//! `sim validate` and, later, `sim explain`.
+
+use super::{Param, Scenario};
+
+/// Every parameter of the scenario with its dotted path, in file order.
+pub fn describe(s: &Scenario) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let mut p = |path: &str, v: &Param| rows.push((path.to_string(), v.to_string()));
+    let m = &s.market;
+    p("market.rates.start", &m.rates.start);
+    p("market.rates.mean", &m.rates.mean);
+    p("market.rates.speed", &m.rates.speed);
+    p("market.rates.vol", &m.rates.vol);
+    p("market.gpu_price.start", &m.gpu_price.start);
+    p("market.gpu_price.drift", &m.gpu_price.drift);
+    p("market.gpu_price.vol", &m.gpu_price.vol);
+    if let Some(j) = &m.gpu_price.jumps {
+        p("market.gpu_price.jumps.rate", &j.rate);
+        p("market.gpu_price.jumps.mean", &j.mean);
+        p("market.gpu_price.jumps.sd", &j.sd);
+    }
+    p("market.hbm_price.start", &m.hbm_price.start);
+    p("market.hbm_price.mean", &m.hbm_price.mean);
+    p("market.hbm_price.speed", &m.hbm_price.speed);
+    p("market.hbm_price.vol", &m.hbm_price.vol);
+    if let Some(q) = &m.hbm_price.squeeze {
+        p("market.hbm_price.squeeze.level", &q.level);
+    }
+    p("market.rental_price.start", &m.rental_price.start);
+    p(
+        "market.rental_price.pass_through",
+        &m.rental_price.pass_through,
+    );
+    p(
+        "market.rental_price.gpus_per_gw",
+        &m.rental_price.gpus_per_gw,
+    );
+    p("market.demand.start", &m.demand.start);
+    p("market.demand.growth", &m.demand.growth);
+    p("market.demand.vol", &m.demand.vol);
+    p("market.demand.price_elasticity", &m.demand.price_elasticity);
+    for (state, scale) in m.regime.states.iter().zip(&m.demand.regime_scale) {
+        p(&format!("market.demand.regime_scale.{state}"), scale);
+    }
+    let sim = &s.simulation;
+    let mut out = vec![
+        ("simulation.start".to_string(), sim.start.to_string()),
+        (
+            "simulation.quarters".to_string(),
+            sim.n_quarters.to_string(),
+        ),
+        ("simulation.paths".to_string(), sim.n_paths.to_string()),
+        ("simulation.seed".to_string(), sim.seed.to_string()),
+        (
+            "simulation.antithetic".to_string(),
+            sim.antithetic.to_string(),
+        ),
+    ];
+    out.append(&mut rows);
+    out.push((
+        "market.regime.states".to_string(),
+        format!("{:?}", m.regime.states),
+    ));
+    out.push((
+        "market.regime.start".to_string(),
+        m.regime.states[m.regime.start].clone(),
+    ));
+    out.push((
+        "market.regime.transition".to_string(),
+        format!("{:?}", m.regime.transition),
+    ));
+    out
+}

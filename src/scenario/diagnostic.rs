@@ -1,0 +1,219 @@
+//! Errors a user can act on: file, line, column, key, what was expected,
+//! and a suggestion.
+//!
+//! Owns the mapping from byte offsets to line and column, the search for the
+//! dotted key at an offset (for errors that serde reports by position only),
+//! and "did you mean" suggestions. It knows the shape of TOML, not of the
+//! scenario.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// One problem in a scenario, located precisely enough to fix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// 1-based line and column, when the problem has a position.
+    pub position: Option<(usize, usize)>,
+    /// The dotted key, e.g. `market.gpu_price.vol` (empty when unknown).
+    pub key: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+    /// How to fix it, when we can say.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((line, col)) = self.position {
+            write!(f, ":{line}:{col}")?;
+        }
+        if !self.key.is_empty() {
+            write!(f, ": `{}`", self.key)?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// All the problems found in one scenario, reported together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// The text of a scenario and where it came from, for locating errors.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    pub fn new(path: &Path, text: String) -> Source {
+        Source {
+            path: path.to_path_buf(),
+            text,
+        }
+    }
+
+    /// 1-based (line, column) of a byte offset; the column counts characters.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+
+    /// A diagnostic at a span (or none).
+    pub fn at(
+        &self,
+        span: Option<Range<usize>>,
+        key: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            file: self.path.clone(),
+            position: span.map(|s| self.line_col(s.start)),
+            key: key.to_string(),
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// The dotted key whose key or value covers `offset`, found by walking the
+    /// document. Arrays of tables are named by their `name` key when they have one.
+    pub fn key_at(&self, offset: usize) -> String {
+        let Ok(doc) = toml_edit::Document::parse(self.text.as_str()) else {
+            return String::new();
+        };
+        let mut path = Vec::new();
+        walk_table(doc.as_table(), offset, &mut path);
+        path.join(".")
+    }
+}
+
+fn covers(span: Option<Range<usize>>, offset: usize) -> bool {
+    span.is_some_and(|s| s.start <= offset && offset < s.end.max(s.start + 1))
+}
+
+fn walk_table(table: &toml_edit::Table, offset: usize, path: &mut Vec<String>) -> bool {
+    for (k, item) in table.iter() {
+        let key_span = table.key(k).and_then(|key| key.span());
+        if covers(key_span.clone(), offset) {
+            path.push(k.to_string());
+            return true;
+        }
+        path.push(k.to_string());
+        if walk_item(item, offset, path) {
+            return true;
+        }
+        path.pop();
+    }
+    false
+}
+
+fn walk_item(item: &toml_edit::Item, offset: usize, path: &mut Vec<String>) -> bool {
+    match item {
+        toml_edit::Item::Table(t) => walk_table(t, offset, path) || covers(t.span(), offset),
+        toml_edit::Item::ArrayOfTables(a) => {
+            for (i, t) in a.iter().enumerate() {
+                let label = t
+                    .get("name")
+                    .and_then(|n| n.as_str())
+                    .map_or(i.to_string(), str::to_string);
+                path.push(label);
+                if walk_table(t, offset, path) {
+                    return true;
+                }
+                path.pop();
+            }
+            false
+        }
+        toml_edit::Item::Value(v) => walk_value(v, offset, path),
+        toml_edit::Item::None => false,
+    }
+}
+
+fn walk_value(value: &toml_edit::Value, offset: usize, path: &mut Vec<String>) -> bool {
+    if let toml_edit::Value::InlineTable(t) = value {
+        for (k, v) in t.iter() {
+            let key_span = t.key(k).and_then(|key| key.span());
+            path.push(k.to_string());
+            if covers(key_span, offset) || walk_value(v, offset, path) {
+                return true;
+            }
+            path.pop();
+        }
+    }
+    covers(value.span(), offset)
+}
+
+/// The closest candidate to a misspelt word, if any is close enough.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Close in edits (a typo) or in Jaro–Winkler similarity (a transposition
+    // or a shared prefix); ties go to the fewest edits.
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::levenshtein(word, c),
+                strsim::jaro_winkler(word, c),
+                c,
+            )
+        })
+        .filter(|(edits, jw, c)| *edits <= 2.min(c.len().saturating_sub(1)).max(1) || *jw > 0.85)
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
+        .map(|(_, _, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column() {
+        let s = Source::new(Path::new("x.toml"), "a = 1\n[b]\nc = 2\n".into());
+        assert_eq!(s.line_col(0), (1, 1));
+        assert_eq!(s.line_col(10), (3, 1));
+        assert_eq!(s.line_col(14), (3, 5));
+    }
+
+    #[test]
+    fn key_at_offset() {
+        let text =
+            "[market.gpu]\nvol = 1\njumps = { rate = 2 }\n[[lab]]\nname = \"OpenAI\"\nhazard = 3\n";
+        let s = Source::new(Path::new("x.toml"), text.into());
+        assert_eq!(s.key_at(text.find("1").unwrap()), "market.gpu.vol");
+        assert_eq!(
+            s.key_at(text.find("rate").unwrap()),
+            "market.gpu.jumps.rate"
+        );
+        assert_eq!(s.key_at(text.find("3").unwrap()), "lab.OpenAI.hazard");
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("hazrd", ["hazard", "recovery"]), Some("hazard"));
+        assert_eq!(suggest("zzz", ["hazard", "recovery"]), None);
+    }
+}

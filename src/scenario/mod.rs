@@ -1,0 +1,169 @@
+//! Scenarios: the TOML file a user writes, checked and turned into the
+//! domain `Scenario` the model is built from.
+//!
+//! Two stages, as in ripgrep's `LowArgs → HiArgs`: `raw` mirrors the file
+//! with serde (unknown keys rejected, spans kept), `validate` turns it into
+//! the types below and reports every problem with file, line, column and key.
+//! `overrides` applies `--set PATH=VALUE` before either stage. Nothing here
+//! draws random numbers or touches threads.
+
+mod describe;
+pub mod diagnostic;
+pub mod overrides;
+pub mod param;
+pub mod raw;
+mod validate;
+
+use crate::quarter::Quarter;
+pub use describe::describe;
+pub use diagnostic::{Diagnostic, Diagnostics, Source};
+use ndarray::Array2;
+pub use overrides::Override;
+pub use param::{Dist, Param};
+use std::path::Path;
+
+/// The named shocks that the correlation matrix ranges over, in matrix order.
+pub const SHOCKS: [&str; 4] = ["rates", "gpu_price", "hbm_price", "demand"];
+
+/// The largest path count: histogram counters are 32-bit.
+pub const MAX_PATHS: u64 = u32::MAX as u64;
+
+/// A validated scenario. Build it with [`load`] or [`from_text`].
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub simulation: Simulation,
+    pub market: Market,
+    pub correlation: Correlation,
+}
+
+/// `[simulation]`: horizon, path count, seed.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub start: Quarter,
+    pub n_quarters: usize,
+    pub n_paths: u64,
+    pub seed: u64,
+    pub antithetic: bool,
+}
+
+impl Simulation {
+    /// The simulated quarters, in order.
+    pub fn quarters(&self) -> Vec<Quarter> {
+        (0..self.n_quarters as i64)
+            .map(|i| self.start.plus(i))
+            .collect()
+    }
+}
+
+/// `[market]`: the market layer's processes.
+#[derive(Debug, Clone)]
+pub struct Market {
+    pub rates: Rates,
+    pub gpu_price: GpuPrice,
+    pub hbm_price: HbmPrice,
+    pub rental_price: RentalPrice,
+    pub demand: Demand,
+    pub regime: Regime,
+}
+
+/// Short rate, Vasicek: `dr = speed (mean − r) dt + vol dW`; annual units.
+#[derive(Debug, Clone)]
+pub struct Rates {
+    pub start: Param,
+    pub mean: Param,
+    pub speed: Param,
+    pub vol: Param,
+}
+
+/// GPU price index (1.0 = today): GBM whose expected annual change is
+/// `drift` (jumps included), plus compound-Poisson jumps in the log.
+#[derive(Debug, Clone)]
+pub struct GpuPrice {
+    pub start: Param,
+    pub drift: Param,
+    pub vol: Param,
+    pub jumps: Option<Jumps>,
+}
+
+/// Compound-Poisson jumps: `rate` per year, log-size normal(`mean`, `sd`).
+#[derive(Debug, Clone)]
+pub struct Jumps {
+    pub rate: Param,
+    pub mean: Param,
+    pub sd: Param,
+}
+
+/// HBM price index: Ornstein–Uhlenbeck in logs around `ln(mean)`, with an
+/// optional squeeze during which the level it reverts to is `level`.
+#[derive(Debug, Clone)]
+pub struct HbmPrice {
+    pub start: Param,
+    pub mean: Param,
+    pub speed: Param,
+    pub vol: Param,
+    pub squeeze: Option<Squeeze>,
+}
+
+/// A period of raised HBM mean, as simulated quarter indices (inclusive).
+#[derive(Debug, Clone)]
+pub struct Squeeze {
+    pub from_idx: usize,
+    pub to_idx: usize,
+    pub level: Param,
+}
+
+/// Rental price of compute ($ per GPU-hour): `start × gpu_index^pass_through`.
+#[derive(Debug, Clone)]
+pub struct RentalPrice {
+    pub start: Param,
+    pub pass_through: Param,
+    pub gpus_per_gw: Param,
+}
+
+/// Market compute demand (GW of IT load).
+#[derive(Debug, Clone)]
+pub struct Demand {
+    pub start: Param,
+    pub growth: Param,
+    pub vol: Param,
+    pub price_elasticity: Param,
+    /// Multiplier on `growth` in each regime state, in state order.
+    pub regime_scale: Vec<Param>,
+}
+
+/// A Markov chain over named states, stepped once a quarter.
+#[derive(Debug, Clone)]
+pub struct Regime {
+    pub states: Vec<String>,
+    pub start: usize,
+    /// Row-stochastic quarterly transition matrix.
+    pub transition: Vec<Vec<f64>>,
+}
+
+/// Correlation between the [`SHOCKS`], with its Cholesky factor.
+#[derive(Debug, Clone)]
+pub struct Correlation {
+    pub matrix: Array2<f64>,
+    pub factor: Array2<f64>,
+}
+
+/// Reads, overrides and validates a scenario file.
+pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io(path.to_path_buf(), e))?;
+    from_text(path, &text, overrides).map_err(LoadError::Invalid)
+}
+
+/// Validates scenario text as if read from `path`.
+pub fn from_text(path: &Path, text: &str, overrides: &[Override]) -> Result<Scenario, Diagnostics> {
+    let text = overrides::apply(path, text, overrides)?;
+    validate::validate(&Source::new(path, text), overrides)
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read scenario {path}: {source}", path = .0.display(), source = .1)]
+    Io(std::path::PathBuf, std::io::Error),
+    #[error("{0}")]
+    Invalid(Diagnostics),
+}
