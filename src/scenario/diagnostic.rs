@@ -23,6 +23,8 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, when we can say.
     pub help: Option<String>,
+    /// The offending line of the file, shown under the message with a caret.
+    pub line_text: Option<String>,
 }
 
 impl fmt::Display for Diagnostic {
@@ -35,6 +37,10 @@ impl fmt::Display for Diagnostic {
             write!(f, ": `{}`", self.key)?;
         }
         write!(f, ": {}", self.message)?;
+        if let (Some(text), Some((line, col))) = (&self.line_text, self.position) {
+            let gutter = line.to_string().len();
+            write!(f, "\n  {line} | {text}\n  {:gutter$} | {:>col$}", "", "^")?;
+        }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
@@ -91,12 +97,16 @@ impl Source {
         key: &str,
         message: impl Into<String>,
     ) -> Diagnostic {
+        let position = span.map(|s| self.line_col(s.start));
         Diagnostic {
             file: self.path.clone(),
-            position: span.map(|s| self.line_col(s.start)),
+            position,
             key: key.to_string(),
             message: message.into(),
             help: None,
+            line_text: position
+                .and_then(|(line, _)| self.text.lines().nth(line - 1))
+                .map(str::to_string),
         }
     }
 
@@ -104,11 +114,37 @@ impl Source {
     /// document. Arrays of tables are named by their `name` key when they have one.
     pub fn key_at(&self, offset: usize) -> String {
         let Ok(doc) = toml_edit::Document::parse(self.text.as_str()) else {
-            return String::new();
+            return self.key_on_line(offset);
         };
         let mut path = Vec::new();
         walk_table(doc.as_table(), offset, &mut path);
         path.join(".")
+    }
+}
+
+impl Source {
+    /// For text that does not parse: the last `[table]` header above
+    /// `offset` joined with the key written at the start of its line.
+    fn key_on_line(&self, offset: usize) -> String {
+        let offset = offset.min(self.text.len());
+        let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let header = self.text[..line_start]
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|l| l.starts_with('['))
+            .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+        let line = self.text[line_start..].lines().next().unwrap_or("");
+        let key = line
+            .split_once('=')
+            .map(|(k, _)| k.trim())
+            .filter(|k| !k.is_empty() && !k.starts_with('['));
+        match (header, key) {
+            (Some(h), Some(k)) => format!("{h}.{k}"),
+            (None, Some(k)) => k.to_string(),
+            (Some(h), None) => h,
+            (None, None) => String::new(),
+        }
     }
 }
 

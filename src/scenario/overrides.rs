@@ -81,6 +81,7 @@ pub fn apply(file: &Path, text: &str, overrides: &[Override]) -> Result<String, 
                 key,
                 message: format!("{}: {message}", o.as_typed()),
                 help,
+                line_text: None,
             });
         }
     }

@@ -46,7 +46,10 @@ fn parse_error(src: &Source, e: &toml::de::Error) -> Diagnostic {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((word, expected)) = rest.split_once('`') {
             let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-            d.message = format!("unknown key `{word}`{}", expected.trim_start_matches(','));
+            d.message = format!(
+                "unknown key `{word}`; {}",
+                expected.trim_start_matches(',').trim()
+            );
             d.help = Some(match suggest(word, candidates.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => {
@@ -207,7 +210,7 @@ impl Validator<'_> {
                 Some(s.paths.span()),
                 "simulation.paths",
                 format!("{paths} paths is beyond the limit of {MAX_PATHS} (the histogram counters are 32-bit)"),
-                Some("run fewer paths per invocation and shard the work (`sim sweep --shard`)".into()),
+                Some("split the work into several runs with different seeds".into()),
             );
         }
         let seed = *s.seed.get_ref();

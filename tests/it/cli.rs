@@ -1,0 +1,267 @@
+//! The `sim` binary end to end: success paths, exit codes, and every bad
+//! input named in the issue, with golden stderr files in `tests/golden/errors/`.
+
+use crate::common::{golden, read, root};
+use assert_cmd::Command;
+use std::path::Path;
+
+fn sim() -> Command {
+    let mut cmd = Command::cargo_bin("sim").unwrap();
+    cmd.current_dir(root()).env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+/// Runs `sim args…`, expects `code`, checks stderr against the golden file
+/// `name` and that it names `key`. Returns stderr.
+fn fails(name: &str, args: &[&str], code: i32, key: &str) -> String {
+    let out = sim().args(args).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{name}: exit code; stderr:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{name} panicked:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(key),
+        "{name}: stderr does not name `{key}`:\n{stderr}"
+    );
+    golden(&format!("errors/{name}.txt"), &stderr);
+    stderr
+}
+
+fn bad(name: &str) -> String {
+    format!("tests/data/bad/{name}.toml")
+}
+
+#[test]
+fn bad_scenarios_exit_1_with_located_messages() {
+    let cases = [
+        ("syntax", "market.gpu_price.drift"),
+        ("unknown_key", "did you mean `drift`?"),
+        ("wrong_type", "market.demand.price_elasticity"),
+        ("negative_vol", "market.gpu_price.vol"),
+        ("uncertain_vol", "market.gpu_price.vol"),
+        ("transition_row", "row 2 (from \"digestion\") sums to 0.95"),
+        ("not_psd", "not positive semi-definite"),
+        ("unknown_shock", "did you mean \"gpu_price\"?"),
+        ("zero_paths", "simulation.paths"),
+        ("bad_quarter", "simulation.start"),
+        ("unknown_state", "market.regime.start"),
+        ("missing_key", "missing field `speed`"),
+    ];
+    for (name, key) in cases {
+        let path = bad(name);
+        let stderr = fails(name, &["validate", &path], 1, key);
+        // file:line:column on every scenario error.
+        let located = format!("{path}:");
+        assert!(
+            stderr.contains(&located),
+            "{name}: no file:line:col in\n{stderr}"
+        );
+        // `run` refuses the same input the same way, and writes nothing.
+        let out = tempfile::tempdir().unwrap();
+        let run = sim()
+            .args(["run", &path, "--quiet", "--out"])
+            .arg(out.path().join("o"))
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(1), "{name}: run exit code");
+        assert!(
+            !out.path().join("o").exists(),
+            "{name}: run left output behind"
+        );
+    }
+}
+
+#[test]
+fn bad_flags_exit_1() {
+    let fixture = "tests/data/deterministic.toml";
+    fails(
+        "set_missing_path",
+        &[
+            "run",
+            fixture,
+            "--quiet",
+            "--set",
+            "market.gpu_price.vl=0.3",
+        ],
+        1,
+        "did you mean `market.gpu_price.vol`?",
+    );
+    fails(
+        "set_bad_value",
+        &["validate", fixture, "--set", "market.gpu_price.vol=-1"],
+        1,
+        "value set by --set market.gpu_price.vol=-1",
+    );
+    fails(
+        "absurd_paths",
+        &["run", fixture, "--quiet", "--paths", "1000000000000"],
+        1,
+        "--paths 1000000000000",
+    );
+    fails(
+        "zero_paths_flag",
+        &["run", fixture, "--quiet", "--paths", "0"],
+        1,
+        "simulation.paths",
+    );
+    fails(
+        "memory",
+        &[
+            "run",
+            fixture,
+            "--quiet",
+            "--paths",
+            "4000000000",
+            "--sample-paths",
+            "100000000",
+            "--threads",
+            "2",
+        ],
+        1,
+        "GiB of memory",
+    );
+    fails(
+        "threads_zero",
+        &["run", fixture, "--quiet", "--threads", "0"],
+        1,
+        "--threads",
+    );
+    fails(
+        "unknown_flag",
+        &["run", fixture, "--pahts", "10"],
+        1,
+        "--pahts",
+    );
+    fails(
+        "set_syntax",
+        &["run", fixture, "--set", "novalue"],
+        1,
+        "PATH=VALUE",
+    );
+}
+
+#[test]
+fn missing_file_exits_2() {
+    fails(
+        "missing_file",
+        &["run", "tests/data/no_such_file.toml", "--quiet"],
+        2,
+        "no_such_file.toml",
+    );
+}
+
+#[test]
+fn validate_prints_resolved_parameters() {
+    let out = sim()
+        .args(["validate", "scenarios/base.toml"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("market.gpu_price.drift") && out.contains("-0.25"),
+        "{out}"
+    );
+}
+
+#[test]
+fn run_writes_tidy_csv_and_manifest_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("result");
+    let stdout = sim()
+        .args([
+            "run",
+            "scenarios/base.toml",
+            "--paths",
+            "2048",
+            "--sample-paths",
+            "3",
+            "--seed",
+            "42",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let stdout = String::from_utf8(stdout).unwrap();
+    assert!(
+        stdout.contains("paths/s") && stdout.contains("P(regime = boom)"),
+        "{stdout}"
+    );
+
+    let summary = read(&out.join("summary.csv"));
+    let mut lines = summary.lines();
+    assert_eq!(
+        lines.next(),
+        Some("entity,metric,quarter,mean,std,p05,p25,p50,p75,p95,min,max")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // 7 market metrics + 3 regime states, 20 quarters each.
+    assert_eq!(rows.len(), 10 * 20);
+    assert_eq!(rows[0][..3], ["market", "short_rate", "2026Q1"]);
+    assert_eq!(rows[19][2], "2030Q4");
+    for row in &rows {
+        let v: Vec<f64> = row[3..].iter().map(|x| x.parse().unwrap()).collect();
+        assert!(v.iter().all(|x| x.is_finite()), "{row:?}");
+        // min ≤ p05 ≤ … ≤ p95 ≤ max.
+        let ordered = [v[7], v[2], v[3], v[4], v[5], v[6], v[8]];
+        assert!(ordered.windows(2).all(|w| w[0] <= w[1]), "{row:?}");
+    }
+
+    let paths = read(&out.join("paths.csv"));
+    assert_eq!(
+        paths.lines().next(),
+        Some("path,quarter,entity,metric,value")
+    );
+    assert_eq!(paths.lines().count(), 1 + 3 * 200);
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    assert_eq!(manifest["seed"], 42);
+    assert_eq!(manifest["paths"], 2048);
+    assert_eq!(manifest["scenario_sha256"].as_str().unwrap().len(), 64);
+    assert!(manifest["paths_per_second"].as_f64().unwrap() > 0.0);
+    assert_eq!(manifest["overrides"][0]["path"], "simulation.paths");
+
+    // Nothing but the three files: no temporary files left behind.
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["manifest.json", "paths.csv", "summary.csv"]);
+}
+
+#[test]
+fn init_writes_a_scenario_that_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::cargo_bin("sim").unwrap();
+    cmd.current_dir(dir.path())
+        .args(["init", "mine"])
+        .assert()
+        .success();
+    assert!(Path::new(&dir.path().join("mine.toml")).exists());
+    let mut cmd = Command::cargo_bin("sim").unwrap();
+    cmd.current_dir(dir.path())
+        .args(["run", "mine.toml", "--paths", "1024", "--quiet"])
+        .assert()
+        .success();
+    assert!(dir.path().join("out/mine/summary.csv").exists());
+    // A second init refuses to overwrite.
+    let mut cmd = Command::cargo_bin("sim").unwrap();
+    cmd.current_dir(dir.path())
+        .args(["init", "mine"])
+        .assert()
+        .code(1);
+}

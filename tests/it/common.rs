@@ -1,0 +1,84 @@
+//! Helpers shared by the integration tests.
+
+use sim::engine::{self, PathModel, RunConfig, RunResult};
+use sim::model::Economy;
+use sim::scenario::{self, Override, Scenario};
+use sim::stats::CellSummary;
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The deterministic fixture with `path=value` overrides applied.
+pub fn fixture(sets: &[&str]) -> Scenario {
+    let path = root().join("tests/data/deterministic.toml");
+    let text = read(&path);
+    let overrides: Vec<Override> = sets.iter().map(|s| s.parse().unwrap()).collect();
+    scenario::from_text(&path, &text, &overrides).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A finished run and the model that produced it.
+pub struct Run {
+    pub model: Economy,
+    pub result: RunResult,
+}
+
+impl Run {
+    /// The summary of `entity.metric` at quarter index `q`.
+    pub fn cell(&self, entity: &str, metric: &str, q: usize) -> CellSummary {
+        let m = self
+            .model
+            .metrics()
+            .iter()
+            .position(|n| n.entity == entity && n.metric == metric)
+            .unwrap_or_else(|| panic!("no metric {entity}.{metric}"));
+        self.result.cells[m * self.model.n_quarters() + q]
+    }
+}
+
+/// Runs a scenario in-process.
+pub fn run(s: &Scenario, threads: usize) -> Run {
+    let model = Economy::new(s);
+    let cfg = RunConfig {
+        n_paths: s.simulation.n_paths,
+        seed: s.simulation.seed,
+        antithetic: s.simulation.antithetic,
+        threads,
+        sample_paths: 0,
+    };
+    let result = engine::run(&model, &cfg, &|_| {}).unwrap();
+    Run { model, result }
+}
+
+/// Asserts `|estimate − expected| ≤ 4 · se`, with a readable message.
+pub fn within_4se(what: &str, estimate: f64, expected: f64, se: f64) {
+    assert!(se.is_finite() && se > 0.0, "{what}: standard error {se}");
+    let z = (estimate - expected) / se;
+    assert!(
+        z.abs() <= 4.0,
+        "{what}: estimate {estimate}, closed form {expected}, se {se}, z = {z:.2}"
+    );
+}
+
+/// Reads a file to a string.
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Compares `actual` with the golden file, or rewrites it with SIM_UPDATE_GOLDEN=1.
+pub fn golden(name: &str, actual: &str) {
+    let path = root().join("tests/golden").join(name);
+    if std::env::var_os("SIM_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = read(&path);
+    assert!(
+        expected == actual,
+        "{} differs from the new output; if the change is intended, rerun with SIM_UPDATE_GOLDEN=1 and review the diff\n--- expected\n{expected}\n--- actual\n{actual}",
+        path.display()
+    );
+}

@@ -1,0 +1,18 @@
+//! The integration tests, one binary. Modules:
+//! - `cli`: the `sim` binary end to end, exit codes and error messages (golden stderr).
+//! - `golden`: `summary.csv` of the shipped scenarios at a fixed seed.
+//! - `reproducibility`: byte-identical output across thread counts and runs.
+//! - `statistics`: closed forms the Monte Carlo must reproduce within 4 standard errors.
+//! - `deterministic`: zero volatility reproduces hand arithmetic.
+//! - `quantiles`: the histogram's error bound and merge identity.
+//!
+//! Golden files are regenerated with `SIM_UPDATE_GOLDEN=1 cargo test --release`
+//! and reviewed like code. Slow tests run only with `SIM_SLOW_TESTS=1`.
+
+mod cli;
+mod common;
+mod deterministic;
+mod golden;
+mod quantiles;
+mod reproducibility;
+mod statistics;
