@@ -26,6 +26,8 @@ pub const ZERO_THRESHOLD: f64 = 1.0 / (1u64 << 30) as f64;
 const SHIFT: u32 = 52 - SUB_BITS;
 /// `bits >> SHIFT` of [`ZERO_THRESHOLD`], less one: keys start at 1.
 const KEY_OFFSET: i64 = ((1023 - 30) << SUB_BITS) as i64 - 1;
+/// The key of the largest finite `f64`; NaN and infinities lie above it.
+const MAX_FINITE_KEY: i64 = ((0x7FEF_FFFF_FFFF_FFFFu64 >> SHIFT) as i64) - KEY_OFFSET;
 /// Extra buckets added on the growing side, so growth is rare.
 const GROWTH_SLACK: i64 = 64;
 
@@ -51,7 +53,12 @@ pub fn representative(key: i64) -> f64 {
     let k = (key.unsigned_abs() as i64 + KEY_OFFSET) as u64;
     let lo = f64::from_bits(k << SHIFT);
     let hi = f64::from_bits((k + 1) << SHIFT);
-    let r = 2.0 * lo * hi / (lo + hi);
+    // The top bucket's upper edge is infinity; its lower edge is the answer.
+    let r = if hi.is_finite() {
+        2.0 * lo * hi / (lo + hi)
+    } else {
+        lo
+    };
     if key < 0 { -r } else { r }
 }
 
@@ -60,7 +67,6 @@ pub fn representative(key: i64) -> f64 {
 pub struct LogHistogram {
     lo: i64,
     counts: Vec<u32>,
-    total: u64,
     nonfinite: u64,
 }
 
@@ -71,39 +77,49 @@ impl LogHistogram {
     }
 
     /// Counts one value. Non-finite values are counted apart, never bucketed.
+    ///
+    /// The hot path is a key, one bounds check and an increment. NaN and
+    /// infinities have keys above every finite key and the window never
+    /// grows past [`MAX_FINITE_KEY`], so they always reach the cold path.
     #[inline]
     pub fn insert(&mut self, x: f64) {
-        if !x.is_finite() {
-            self.nonfinite += 1;
-            return;
-        }
         let k = key(x);
         let i = k.wrapping_sub(self.lo) as u64;
         if i < self.counts.len() as u64 {
             self.counts[i as usize] += 1;
         } else {
-            self.grow_to(k, k);
-            self.counts[(k - self.lo) as usize] += 1;
+            self.insert_outside(x, k);
         }
-        self.total += 1;
+    }
+
+    #[cold]
+    fn insert_outside(&mut self, x: f64, k: i64) {
+        if !x.is_finite() {
+            self.nonfinite += 1;
+            return;
+        }
+        self.grow_to(k, k);
+        self.counts[(k - self.lo) as usize] += 1;
     }
 
     /// Widens the window to cover keys `lo..=hi`.
     #[cold]
     fn grow_to(&mut self, lo: i64, hi: i64) {
+        // Slack never reaches past the finite keys (see `insert`).
         if self.counts.is_empty() {
-            self.lo = lo - GROWTH_SLACK / 2;
-            self.counts = vec![0; (hi - lo + 1 + GROWTH_SLACK) as usize];
+            self.lo = (lo - GROWTH_SLACK / 2).max(-MAX_FINITE_KEY);
+            let hi = (hi + GROWTH_SLACK / 2).min(MAX_FINITE_KEY);
+            self.counts = vec![0; (hi - self.lo + 1) as usize];
             return;
         }
         let cur_hi = self.lo + self.counts.len() as i64 - 1;
         let new_lo = if lo < self.lo {
-            lo - GROWTH_SLACK
+            (lo - GROWTH_SLACK).max(-MAX_FINITE_KEY)
         } else {
             self.lo
         };
         let new_hi = if hi > cur_hi {
-            hi + GROWTH_SLACK
+            (hi + GROWTH_SLACK).min(MAX_FINITE_KEY)
         } else {
             cur_hi
         };
@@ -128,7 +144,6 @@ impl LogHistogram {
         {
             *dst += src;
         }
-        self.total += other.total;
     }
 
     /// Index range of non-empty buckets.
@@ -140,7 +155,7 @@ impl LogHistogram {
 
     /// Number of finite values counted.
     pub fn count(&self) -> u64 {
-        self.total
+        self.counts.iter().map(|&c| c as u64).sum()
     }
 
     /// Number of NaN or infinite values seen (a model bug if ever non-zero).
@@ -151,10 +166,11 @@ impl LogHistogram {
     /// The `p`-quantile: the representative of the bucket holding the
     /// `⌈p·n⌉`-th smallest value (NaN when empty). See the module's bound.
     pub fn quantile(&self, p: f64) -> f64 {
-        if self.total == 0 {
+        let total = self.count();
+        if total == 0 {
             return f64::NAN;
         }
-        let rank = ((p * self.total as f64).ceil() as u64).clamp(1, self.total);
+        let rank = ((p * total as f64).ceil() as u64).clamp(1, total);
         let mut seen = 0u64;
         for (i, &c) in self.counts.iter().enumerate() {
             seen += c as u64;
@@ -162,7 +178,7 @@ impl LogHistogram {
                 return representative(self.lo + i as i64);
             }
         }
-        unreachable!("rank {rank} beyond total {}", self.total)
+        unreachable!("rank {rank} beyond total {total}")
     }
 
     /// Bytes held by the bucket window.
@@ -226,6 +242,10 @@ mod tests {
         h.insert(f64::NAN);
         h.insert(f64::INFINITY);
         h.insert(1.0);
-        assert_eq!((h.count(), h.nonfinite()), (1, 2));
+        h.insert(f64::NEG_INFINITY);
+        h.insert(f64::MAX);
+        h.insert(f64::NAN);
+        assert_eq!((h.count(), h.nonfinite()), (2, 4));
+        assert!(h.quantile(1.0).is_finite());
     }
 }

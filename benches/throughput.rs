@@ -1,0 +1,114 @@
+//! Paths per second on the base scenario, against the floor of merely
+//! drawing the same normals.
+//!
+//! `engine/base/T threads/N paths`: a full `engine::run` of
+//! `scenarios/base.toml` (market layer, streaming statistics included).
+//! `model/no statistics`: the same paths through the model with a recorder
+//! that only sums the values, on one thread: the simulation without the
+//! statistics. `floor/normals`: seeding one Xoshiro256++ per path and drawing the
+//! normals and uniforms the base scenario consumes per path (20 quarters ×
+//! 5 normals and 2 uniforms), on one thread. The ratio of the two
+//! one-thread figures is what the engine costs above its random numbers.
+//!
+//! Run: `cargo bench --bench throughput`. Throughput is reported in paths.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use sim::engine::seeding::path_random;
+use sim::engine::{self, MetricId, PathModel, Recorder, RunConfig};
+use sim::model::Economy;
+use sim::scenario;
+use std::hint::black_box;
+use std::path::Path;
+
+fn base_model() -> (Economy, u64) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let s = scenario::load(&root.join("scenarios/base.toml"), &[]).expect("base scenario loads");
+    (Economy::new(&s), s.simulation.seed)
+}
+
+fn engine_throughput(c: &mut Criterion) {
+    let (model, seed) = base_model();
+    let mut group = c.benchmark_group("engine/base");
+    group.sample_size(10);
+    for threads in [1, 2] {
+        for paths in [16_384u64, 131_072] {
+            group.throughput(Throughput::Elements(paths));
+            let cfg = RunConfig {
+                n_paths: paths,
+                seed,
+                antithetic: true,
+                threads,
+                sample_paths: 0,
+            };
+            group.bench_with_input(
+                BenchmarkId::new(format!("{threads} threads"), paths),
+                &cfg,
+                |b, cfg| b.iter(|| black_box(engine::run(&model, cfg, &|_| {}).expect("run"))),
+            );
+        }
+    }
+    group.finish();
+}
+
+fn normal_floor(c: &mut Criterion) {
+    let (model, seed) = base_model();
+    let quarters = model.n_quarters();
+    let paths = 131_072u64;
+    let mut group = c.benchmark_group("floor");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(paths));
+    group.bench_function("normals", |b| {
+        b.iter(|| {
+            let mut acc = 0.0;
+            for p in 0..paths {
+                let mut r = path_random(seed, p, true);
+                for _ in 0..quarters {
+                    for _ in 0..5 {
+                        acc += r.normal();
+                    }
+                    acc += r.uniform() + r.uniform();
+                }
+            }
+            black_box(acc)
+        })
+    });
+    group.finish();
+}
+
+/// Sums every recorded value so the model's work cannot be optimised away.
+struct SumRecorder(f64);
+
+impl Recorder for SumRecorder {
+    #[inline]
+    fn record(&mut self, _metric: MetricId, _quarter: usize, value: f64) {
+        self.0 += value;
+    }
+}
+
+fn model_without_statistics(c: &mut Criterion) {
+    let (model, seed) = base_model();
+    let paths = 131_072u64;
+    let mut group = c.benchmark_group("model");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(paths));
+    group.bench_function("no statistics", |b| {
+        let mut scratch = model.scratch();
+        b.iter(|| {
+            let mut rec = SumRecorder(0.0);
+            for p in 0..paths {
+                let mut random = path_random(seed, p, true);
+                model.simulate(&mut scratch, &mut random, &mut rec);
+            }
+            black_box(rec.0)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    engine_throughput,
+    model_without_statistics,
+    normal_floor
+);
+criterion_main!(benches);
