@@ -61,13 +61,14 @@ fn run_scenario(args: &RunArgs) -> Result<(), AppError> {
     if let Some(seed) = args.seed {
         overrides.push(Override::from_flag("--seed", "simulation.seed", seed));
     }
-    let text = std::fs::read(&args.scenario).map_err(|e| {
+    let text = std::fs::read_to_string(&args.scenario).map_err(|e| {
         AppError::Io(format!(
             "cannot read scenario {}: {e}",
             args.scenario.display()
         ))
     })?;
-    let scenario = scenario::load(&args.scenario, &overrides)?;
+    let scenario = scenario::from_text(&args.scenario, &text, &overrides)
+        .map_err(|d| AppError::Input(d.to_string()))?;
     let model = Economy::new(&scenario);
     let sim = &scenario.simulation;
 
@@ -122,7 +123,7 @@ fn run_scenario(args: &RunArgs) -> Result<(), AppError> {
     let manifest = Manifest {
         version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: args.scenario.display().to_string(),
-        scenario_sha256: Sha256::digest(&text)
+        scenario_sha256: Sha256::digest(text.as_bytes())
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect(),
