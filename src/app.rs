@@ -62,7 +62,12 @@ fn run_scenario(args: &RunArgs) -> Result<(), AppError> {
         overrides.push(Override::from_flag("--seed", "simulation.seed", seed));
     }
     let text = std::fs::read_to_string(&args.scenario).map_err(|e| {
-        AppError::Io(format!(
+        let kind = if e.kind() == std::io::ErrorKind::InvalidData {
+            AppError::Input
+        } else {
+            AppError::Io
+        };
+        kind(format!(
             "cannot read scenario {}: {e}",
             args.scenario.display()
         ))

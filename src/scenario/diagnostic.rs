@@ -54,9 +54,11 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The caller prints "error: " before the first; each later problem
+        // gets its own, so every one starts a line a reader can scan for.
         for (i, d) in self.0.iter().enumerate() {
             if i > 0 {
-                writeln!(f)?;
+                write!(f, "\nerror: ")?;
             }
             write!(f, "{d}")?;
         }

@@ -149,7 +149,18 @@ pub struct Correlation {
 
 /// Reads, overrides and validates a scenario file.
 pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io(path.to_path_buf(), e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidData {
+            let d = Source::new(path, String::new()).at(
+                None,
+                "",
+                "the file is not UTF-8 text; scenarios are TOML files",
+            );
+            LoadError::Invalid(Diagnostics(vec![d]))
+        } else {
+            LoadError::Io(path.to_path_buf(), e)
+        }
+    })?;
     from_text(path, &text, overrides).map_err(LoadError::Invalid)
 }
 

@@ -444,7 +444,7 @@ impl Validator<'_> {
                         let help = suggest(name, regime.states.iter().map(String::as_str))
                             .map(|b| format!("did you mean `{b}`?"));
                         self.error(
-                            Some(scales.span()),
+                            Some(p.span()),
                             &key,
                             format!(
                                 "\"{name}\" is not a regime state (states are {:?})",

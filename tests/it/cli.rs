@@ -265,3 +265,34 @@ fn init_writes_a_scenario_that_runs() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn non_utf8_file_is_bad_input_and_every_problem_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("binary.toml");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
+    let out = sim().arg("validate").arg(&binary).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8"));
+
+    // Two states but a three-state matrix and scale table: each problem gets its own `error:` line.
+    let out = sim()
+        .args([
+            "validate",
+            "scenarios/base.toml",
+            "--set",
+            "market.regime.states=[\"boom\", \"bust\"]",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.matches("error: scenarios/base.toml:").count() >= 3,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`market.demand.regime_scale.digestion`"),
+        "{stderr}"
+    );
+}
