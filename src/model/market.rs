@@ -78,6 +78,8 @@ pub struct MarketScratch {
     hbm_log_squeeze: f64,
     squeeze: (usize, usize),
     rental_start: f64,
+    /// `rental_start / gpu₀`: the rental price per unit of the GPU index at full pass-through.
+    rental_per_index: f64,
     pass_through: f64,
     gpus_per_gw: f64,
     /// Quarterly log-growth of demand in each regime state.
@@ -183,6 +185,7 @@ impl MarketModel {
             hbm_log_squeeze: 0.0,
             squeeze: (usize::MAX, 0),
             rental_start: 0.0,
+            rental_per_index: 0.0,
             pass_through: 0.0,
             gpus_per_gw: 0.0,
             demand_growth_dt: vec![0.0; self.samplers.regime_scale.len()],
@@ -227,6 +230,7 @@ impl MarketModel {
             None => scratch.squeeze = (usize::MAX, 0),
         }
         scratch.rental_start = p0;
+        scratch.rental_per_index = p0 / g0;
         scratch.pass_through = pass_through;
         scratch.gpus_per_gw = gpus_per_gw;
         scratch.demand_noise = d_vol * DT_YEARS.sqrt();
@@ -280,20 +284,27 @@ impl MarketModel {
             + c.demand_noise * z[DEMAND];
     }
 
-    /// The rental price of compute in $ per GPU-hour.
+    /// The rental price of compute in $ per GPU-hour, given the GPU index
+    /// level `gpu` (= exp(log_gpu)). With full pass-through (the common
+    /// case) it is proportional to the index and needs no second `exp`.
     #[inline]
-    pub fn rental_price(&self, st: &MarketState, c: &MarketScratch) -> f64 {
-        c.rental_start * (c.pass_through * (st.log_gpu - c.log_gpu0)).exp()
+    pub fn rental_price(&self, st: &MarketState, c: &MarketScratch, gpu: f64) -> f64 {
+        if c.pass_through == 1.0 {
+            c.rental_per_index * gpu
+        } else {
+            c.rental_start * (c.pass_through * (st.log_gpu - c.log_gpu0)).exp()
+        }
     }
 
     /// Records the end-of-quarter values.
     #[inline]
     pub fn record<R: Recorder>(&self, st: &MarketState, c: &MarketScratch, q: usize, rec: &mut R) {
         let ids = &self.ids;
-        let rental = self.rental_price(st, c);
+        let gpu = st.gpu_price();
+        let rental = self.rental_price(st, c, gpu);
         let demand = st.demand_gw();
         rec.record(ids.short_rate, q, st.short_rate);
-        rec.record(ids.gpu_price, q, st.gpu_price());
+        rec.record(ids.gpu_price, q, gpu);
         rec.record(ids.gpu_jumps, q, st.jumps as f64);
         rec.record(ids.hbm_price, q, st.log_hbm.exp());
         rec.record(ids.rental_price, q, rental);

@@ -11,9 +11,11 @@ fn close(what: &str, got: f64, want: f64) {
 
 #[test]
 fn zero_volatility_matches_hand_arithmetic() {
-    for regime in ["boom", "bust"] {
+    // Pass-through 1 takes the model's no-`exp` shortcut for the rental price.
+    for (regime, pass_through) in [("boom", 0.8), ("bust", 0.8), ("boom", 1.0)] {
         let start = format!("market.regime.start=\"{regime}\"");
-        let s = fixture(&[&start]);
+        let pt = format!("market.rental_price.pass_through={pass_through}");
+        let s = fixture(&[&start, &pt]);
         let r = run(&s, 2);
         let scale = if regime == "boom" { 1.0 } else { -1.0 };
         let (dt, theta, r0, kappa) = (0.25f64, 0.03, 0.04, 0.5);
@@ -29,8 +31,8 @@ fn zero_volatility_matches_hand_arithmetic() {
                 0.8f64.ln()
             };
             log_hbm = target + (log_hbm - target) * (-dt).exp();
-            let rental = 2.0 * gpu.powf(0.8);
-            log_demand += 0.4 * scale * dt - 1.5 * 0.8 * 0.75f64.ln() * dt;
+            let rental = 2.0 * gpu.powf(pass_through);
+            log_demand += 0.4 * scale * dt - 1.5 * pass_through * 0.75f64.ln() * dt;
             let demand = log_demand.exp();
             let spend = demand * 1e6 * rental * 8760.0 / 1e9;
             for (metric, want) in [
