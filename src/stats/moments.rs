@@ -66,12 +66,16 @@ impl ShiftedSums {
         let mut hi = [self.max; 4];
         let mut quads = values.chunks_exact(4);
         for q in &mut quads {
+            let d = [q[0] - self.shift, q[1] - self.shift, q[2] - self.shift, q[3] - self.shift];
             for i in 0..4 {
-                let d = q[i] - self.shift;
-                sum[i] += d;
-                sum_sq[i] += d * d;
-                lo[i] = lo[i].min(q[i]);
-                hi[i] = hi[i].max(q[i]);
+                sum[i] += d[i];
+                sum_sq[i] += d[i] * d[i];
+            }
+            // Comparisons rather than `f64::min`: one `minpd` each, since
+            // non-finite values are rejected by the engine anyway.
+            for i in 0..4 {
+                lo[i] = if q[i] < lo[i] { q[i] } else { lo[i] };
+                hi[i] = if q[i] > hi[i] { q[i] } else { hi[i] };
             }
         }
         self.sum += (sum[0] + sum[1]) + (sum[2] + sum[3]);
