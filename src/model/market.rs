@@ -61,7 +61,7 @@ pub struct MarketModel {
     samplers: Samplers,
     chain: RegimeChain,
     regime_start: usize,
-    correlator: Correlator,
+    correlator: Correlator<{ SHOCKS.len() }>,
     ids: Ids,
 }
 

@@ -41,48 +41,45 @@ pub fn cholesky_psd(c: &Array2<f64>) -> Option<Array2<f64>> {
     Some(l)
 }
 
-/// A ready factor for drawing correlated normals, stored densely row by row.
+/// A ready factor for drawing `N` correlated normals. `N` is a constant so
+/// the product `L z` unrolls into straight-line multiply-adds.
 #[derive(Debug, Clone)]
-pub struct Correlator {
-    n: usize,
-    lower: Vec<f64>,
+pub struct Correlator<const N: usize> {
+    lower: [[f64; N]; N],
     identity: bool,
 }
 
-impl Correlator {
-    /// Builds from a lower-triangular factor.
-    pub fn new(factor: &Array2<f64>) -> Correlator {
-        let n = factor.nrows();
-        let identity =
-            (0..n).all(|i| (0..n).all(|j| factor[[i, j]] == if i == j { 1.0 } else { 0.0 }));
-        Correlator {
-            n,
-            lower: factor.iter().copied().collect(),
-            identity,
+impl<const N: usize> Correlator<N> {
+    /// Builds from an `N × N` lower-triangular factor.
+    ///
+    /// # Panics
+    /// If the factor is not `N × N` (a programming error, not user input).
+    pub fn new(factor: &Array2<f64>) -> Correlator<N> {
+        assert_eq!(
+            factor.dim(),
+            (N, N),
+            "correlation factor has the wrong size"
+        );
+        let mut lower = [[0.0; N]; N];
+        for (i, row) in lower.iter_mut().enumerate() {
+            for (j, cell) in row.iter_mut().enumerate().take(i + 1) {
+                *cell = factor[[i, j]];
+            }
         }
-    }
-
-    /// Number of shocks.
-    pub fn len(&self) -> usize {
-        self.n
-    }
-
-    /// True when there are no shocks.
-    pub fn is_empty(&self) -> bool {
-        self.n == 0
+        let identity =
+            (0..N).all(|i| (0..N).all(|j| lower[i][j] == if i == j { 1.0 } else { 0.0 }));
+        Correlator { lower, identity }
     }
 
     /// Replaces the independent normals in `z` by correlated ones, in place.
     #[inline]
-    pub fn apply(&self, z: &mut [f64]) {
+    pub fn apply(&self, z: &mut [f64; N]) {
         if self.identity {
             return;
         }
-        // Row i of L z only uses z[0..=i]; going from the last row up keeps
-        // the inputs we still need untouched.
-        for i in (0..self.n).rev() {
-            let row = &self.lower[i * self.n..i * self.n + i + 1];
-            z[i] = row.iter().zip(&z[..=i]).map(|(a, b)| a * b).sum();
+        let x = *z;
+        for (out, row) in z.iter_mut().zip(&self.lower) {
+            *out = row.iter().zip(&x).map(|(a, b)| a * b).sum();
         }
     }
 }
@@ -114,7 +111,7 @@ mod tests {
     fn apply_matches_matrix_product() {
         let c = array![[1.0, 0.6], [0.6, 1.0]];
         let l = cholesky_psd(&c).unwrap();
-        let corr = Correlator::new(&l);
+        let corr = Correlator::<2>::new(&l);
         let mut z = [0.7, -1.3];
         let expect = l.dot(&array![0.7, -1.3]);
         corr.apply(&mut z);

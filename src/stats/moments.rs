@@ -66,7 +66,12 @@ impl ShiftedSums {
         let mut hi = [self.max; 4];
         let mut quads = values.chunks_exact(4);
         for q in &mut quads {
-            let d = [q[0] - self.shift, q[1] - self.shift, q[2] - self.shift, q[3] - self.shift];
+            let d = [
+                q[0] - self.shift,
+                q[1] - self.shift,
+                q[2] - self.shift,
+                q[3] - self.shift,
+            ];
             for i in 0..4 {
                 sum[i] += d[i];
                 sum_sq[i] += d[i] * d[i];
