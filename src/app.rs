@@ -187,7 +187,10 @@ fn print_headline(report: &Report) {
     for (m, name) in report.metrics.iter().enumerate() {
         let c = &report.result.cells[m * nq + nq - 1];
         if name.entity == "regime" {
-            println!("  P(regime = {}) = {:.3}", name.metric, c.mean);
+            println!(
+                "  P(regime = {}) = {:.3} ± {:.4} (SE)",
+                name.metric, c.mean, c.mean_se
+            );
         } else if name.metric != "gpu_jumps" {
             println!(
                 "  {}.{} = {:.4} [{:.4}, {:.4}]",

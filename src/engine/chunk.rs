@@ -66,11 +66,11 @@ fn flush(
     {
         let values = &values[..n];
         if first {
-            s.first(values[0]);
-            s.extend(&values[1..]);
-        } else {
-            s.extend(values);
+            s.start(values[0]);
         }
+        // Blocks hold an even number of paths from an even offset, so
+        // antithetic pairs never straddle two calls.
+        s.extend(values);
         for &x in values {
             h.insert(x);
         }
@@ -124,7 +124,10 @@ pub(super) fn run_chunk<M: PathModel>(
         block_start = block_end;
     }
     ChunkOutput {
-        moments: sums.iter().map(|s| s.finish(end - start)).collect(),
+        moments: sums
+            .iter()
+            .map(|s| s.finish(end - start, cfg.antithetic))
+            .collect(),
         samples,
     }
 }

@@ -246,3 +246,34 @@ fn correlated_shocks_match_the_matrix() {
         }
     }
 }
+
+#[test]
+fn reported_standard_error_matches_the_spread_of_replicated_means() {
+    // 100 independent runs (seeds 0–99) of 2,000 paths: the standard
+    // deviation of their means is what each run's `mean_se` claims. The
+    // sample sd of 100 values has a relative standard error of about
+    // 1/√(2·99), which sets the tolerance. Checked with and without
+    // antithetic pairs, whose SE must come from pair means to pass.
+    for antithetic in [false, true] {
+        let mut means = Moments::default();
+        let mut se_sum = 0.0;
+        for seed in 0..100 {
+            let s = fixture(&[
+                "simulation.paths=2000",
+                &format!("simulation.antithetic={antithetic}"),
+                &format!("simulation.seed={seed}"),
+                "market.gpu_price.vol=0.35",
+            ]);
+            let c = run(&s, 1).cell("market", "gpu_price", 7);
+            means.push(c.mean);
+            se_sum += c.mean_se;
+        }
+        let reported = se_sum / 100.0;
+        within_4se(
+            &format!("replicated sd / reported SE (antithetic {antithetic})"),
+            means.std() / reported,
+            1.0,
+            1.0 / (2.0f64 * 99.0).sqrt(),
+        );
+    }
+}
