@@ -15,15 +15,19 @@ const BUFFER_PATHS: usize = 64;
 pub(super) struct Worker<S> {
     scratch: S,
     pub(super) histograms: Vec<LogHistogram>,
+    /// Per cell: false for indicator cells, whose quantiles need no histogram.
+    needs_histogram: Vec<bool>,
     sums: Vec<ShiftedSums>,
     buffer: Vec<f64>,
 }
 
 impl<S> Worker<S> {
-    pub(super) fn new(scratch: S, n_cells: usize) -> Worker<S> {
+    pub(super) fn new(scratch: S, needs_histogram: Vec<bool>) -> Worker<S> {
+        let n_cells = needs_histogram.len();
         Worker {
             scratch,
             histograms: vec![LogHistogram::new(); n_cells],
+            needs_histogram,
             sums: vec![ShiftedSums::default(); n_cells],
             buffer: vec![0.0; n_cells * BUFFER_PATHS],
         }
@@ -58,11 +62,13 @@ fn flush(
     first: bool,
     sums: &mut [ShiftedSums],
     histograms: &mut [LogHistogram],
+    needs_histogram: &[bool],
 ) {
-    for ((values, s), h) in buffer
+    for (((values, s), h), &needs_histogram) in buffer
         .chunks_exact(BUFFER_PATHS)
         .zip(sums.iter_mut())
         .zip(histograms.iter_mut())
+        .zip(needs_histogram)
     {
         let values = &values[..n];
         if first {
@@ -71,8 +77,15 @@ fn flush(
         // Blocks hold an even number of paths from an even offset, so
         // antithetic pairs never straddle two calls.
         s.extend(values);
-        for &x in values {
-            h.insert(x);
+        if needs_histogram {
+            for &x in values {
+                h.insert(x);
+            }
+        } else {
+            debug_assert!(
+                values.iter().all(|&x| x == 0.0 || x == 1.0),
+                "indicator not 0/1"
+            );
         }
     }
 }
@@ -91,6 +104,7 @@ pub(super) fn run_chunk<M: PathModel>(
     let Worker {
         scratch,
         histograms,
+        needs_histogram,
         sums,
         buffer,
     } = worker;
@@ -120,6 +134,7 @@ pub(super) fn run_chunk<M: PathModel>(
             block_start == start,
             sums,
             histograms,
+            needs_histogram,
         );
         block_start = block_end;
     }

@@ -28,11 +28,22 @@ pub const MEMORY_LIMIT_BYTES: u64 = 8 << 30;
 /// Typical bytes of histogram per cell per thread (a few octaves of buckets).
 const HISTOGRAM_BYTES_ESTIMATE: u64 = 4 << 10;
 
-/// An (entity, metric) pair such as (`market`, `gpu_price`).
+/// An (entity, metric) pair such as (`market`, `gpu_price`), and its kind.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MetricName {
     pub entity: String,
     pub metric: String,
+    pub kind: MetricKind,
+}
+
+/// What values a metric takes, which decides how its quantiles are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum MetricKind {
+    /// Any finite number: quantiles from a log-bucket histogram.
+    Value,
+    /// Only 0 or 1 (a state, an event): quantiles follow exactly from the
+    /// mean, so no histogram is kept.
+    Indicator,
 }
 
 /// Index of a metric; a cell is `metric × quarters + quarter`.
@@ -134,8 +145,13 @@ pub fn run<M: PathModel>(
 
     // One histogram set and one scratch per worker thread: integer counts,
     // so which thread ran which chunk does not change the sums.
+    let needs_histogram: Vec<bool> = model
+        .metrics()
+        .iter()
+        .flat_map(|m| std::iter::repeat_n(m.kind == MetricKind::Value, model.n_quarters()))
+        .collect();
     let workers: Vec<Mutex<chunk::Worker<M::Scratch>>> = (0..threads)
-        .map(|_| Mutex::new(chunk::Worker::new(model.scratch(), n_cells)))
+        .map(|_| Mutex::new(chunk::Worker::new(model.scratch(), needs_histogram.clone())))
         .collect();
     let mut moments = vec![Moments::default(); n_cells];
     let mut samples = Vec::new();
@@ -184,10 +200,26 @@ pub fn run<M: PathModel>(
             count: h.nonfinite(),
         });
     }
+    // Indicator cells keep no histogram, so a NaN there shows in the mean.
+    if let Some(cell) = moments.iter().position(|m| !m.mean().is_finite()) {
+        let name = &model.metrics()[cell / n_quarters];
+        return Err(EngineError::NonFinite {
+            entity: name.entity.clone(),
+            metric: name.metric.clone(),
+            quarter: cell % n_quarters,
+            count: 1,
+        });
+    }
     let cells = moments
         .iter()
         .zip(&histograms)
-        .map(|(m, h)| CellSummary::new(m, h))
+        .enumerate()
+        .map(
+            |(cell, (m, h))| match model.metrics()[cell / n_quarters].kind {
+                MetricKind::Value => CellSummary::new(m, h),
+                MetricKind::Indicator => CellSummary::indicator(m),
+            },
+        )
         .collect();
     Ok(RunResult {
         cells,

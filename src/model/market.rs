@@ -160,7 +160,7 @@ impl MarketModel {
                 .regime
                 .states
                 .iter()
-                .map(|state| registry.add("regime", state))
+                .map(|state| registry.add_indicator("regime", state))
                 .collect(),
         };
         MarketModel {

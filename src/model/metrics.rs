@@ -1,6 +1,6 @@
 //! The registry that numbers the model's metrics in output order.
 
-pub use crate::engine::{MetricId, MetricName};
+pub use crate::engine::{MetricId, MetricKind, MetricName};
 
 /// Hands out metric ids in registration order, which is output order.
 #[derive(Debug, Default)]
@@ -9,8 +9,17 @@ pub struct MetricRegistry {
 }
 
 impl MetricRegistry {
-    /// Registers a metric and returns its id.
+    /// Registers a metric taking any finite value and returns its id.
     pub fn add(&mut self, entity: &str, metric: &str) -> MetricId {
+        self.register(entity, metric, MetricKind::Value)
+    }
+
+    /// Registers a 0/1 metric (a state or an event) and returns its id.
+    pub fn add_indicator(&mut self, entity: &str, metric: &str) -> MetricId {
+        self.register(entity, metric, MetricKind::Indicator)
+    }
+
+    fn register(&mut self, entity: &str, metric: &str, kind: MetricKind) -> MetricId {
         debug_assert!(
             !self
                 .names
@@ -21,6 +30,7 @@ impl MetricRegistry {
         self.names.push(MetricName {
             entity: entity.to_string(),
             metric: metric.to_string(),
+            kind,
         });
         MetricId(self.names.len() - 1)
     }

@@ -36,13 +36,59 @@ impl CellSummary {
     /// Combines a cell's moments and histogram.
     pub fn new(m: &Moments, h: &LogHistogram) -> CellSummary {
         CellSummary {
+            quantiles: QUANTILES.map(|p| h.quantile(p).clamp(m.min(), m.max())),
+            ..CellSummary::from_moments(m)
+        }
+    }
+
+    /// The summary of a 0/1 indicator, whose quantiles follow exactly from
+    /// its count of ones: sorted, the sample is `n − k` zeros then `k` ones,
+    /// so the value at rank ⌈pn⌉ is 0 when that rank is at most `n − k`.
+    /// No histogram is needed, and the quantiles carry no error at all.
+    pub fn indicator(m: &Moments) -> CellSummary {
+        let n = m.count();
+        // Sums of 0/1 values are exact in f64 below 2^53, so this is exact.
+        let ones = (m.mean() * n as f64).round() as u64;
+        let quantile = |p: f64| {
+            let rank = ((p * n as f64).ceil() as u64).clamp(1, n.max(1));
+            if rank <= n - ones { 0.0 } else { 1.0 }
+        };
+        CellSummary {
+            quantiles: QUANTILES.map(quantile),
+            ..CellSummary::from_moments(m)
+        }
+    }
+
+    fn from_moments(m: &Moments) -> CellSummary {
+        CellSummary {
             count: m.count(),
             mean: m.mean(),
             mean_se: m.std_error(),
             std: m.std(),
-            quantiles: QUANTILES.map(|p| h.quantile(p).clamp(m.min(), m.max())),
+            quantiles: [f64::NAN; 5],
             min: m.min(),
             max: m.max(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indicator_quantiles_equal_exact_sample_quantiles() {
+        for (n, ones) in [(10u64, 0u64), (10, 10), (10, 3), (1000, 50), (1000, 951), (7, 4)] {
+            let mut m = Moments::default();
+            let mut h = LogHistogram::new();
+            for i in 0..n {
+                let x = if i < ones { 1.0 } else { 0.0 };
+                m.push(x);
+                h.insert(x);
+            }
+            let exact = CellSummary::indicator(&m);
+            let from_histogram = CellSummary::new(&m, &h);
+            assert_eq!(exact.quantiles, from_histogram.quantiles, "n {n}, ones {ones}");
         }
     }
 }
