@@ -23,7 +23,10 @@ use std::path::Path;
 fn base_model() -> (Economy, u64) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let s = scenario::load(&root.join("scenarios/base.toml"), &[]).expect("base scenario loads");
-    (Economy::new(&s), s.simulation.seed)
+    (
+        Economy::new(&s).expect("base scenario's thresholds resolve"),
+        s.simulation.seed,
+    )
 }
 
 fn engine_throughput(c: &mut Criterion) {

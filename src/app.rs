@@ -4,7 +4,7 @@
 use crate::cli::{Cli, Command, InitArgs, RunArgs, ValidateArgs};
 use crate::engine::{self, PathModel, RunConfig};
 use crate::model::Economy;
-use crate::output::{self, Manifest, Report};
+use crate::output::{self, Manifest, Report, ThresholdInfo};
 use crate::progress::Progress;
 use crate::scenario::{self, LoadError, Override};
 use sha2::{Digest, Sha256};
@@ -61,20 +61,10 @@ fn run_scenario(args: &RunArgs) -> Result<(), AppError> {
     if let Some(seed) = args.seed {
         overrides.push(Override::from_flag("--seed", "simulation.seed", seed));
     }
-    let text = std::fs::read_to_string(&args.scenario).map_err(|e| {
-        let kind = if e.kind() == std::io::ErrorKind::InvalidData {
-            AppError::Input
-        } else {
-            AppError::Io
-        };
-        kind(format!(
-            "cannot read scenario {}: {e}",
-            args.scenario.display()
-        ))
-    })?;
+    let text = read_scenario(&args.scenario)?;
     let scenario = scenario::from_text(&args.scenario, &text, &overrides)
         .map_err(|d| AppError::Input(d.to_string()))?;
-    let model = Economy::new(&scenario);
+    let model = build_model(&args.scenario, &text, &scenario)?;
     let sim = &scenario.simulation;
 
     let threads = match args.threads {
@@ -148,12 +138,28 @@ fn run_scenario(args: &RunArgs) -> Result<(), AppError> {
         quantile_relative_error: crate::stats::histogram::RELATIVE_ERROR,
     };
     let quarters = sim.quarters();
+    let thresholds: Vec<ThresholdInfo> = scenario
+        .thresholds
+        .iter()
+        .zip(model.threshold_ids())
+        .map(|(t, ids)| ThresholdInfo {
+            name: t.name.clone(),
+            metric: t.metric.clone(),
+            window: t.window.name(),
+            op: t.op.symbol(),
+            value: t.value.to_string(),
+            by_idx: t.by_idx,
+            first_hit: ids.first_hit.0,
+            hit_by: ids.hit_by.0,
+        })
+        .collect();
     let report = Report {
         quarters: &quarters,
         metrics: model.metrics(),
         result: &result,
         manifest: &manifest,
         sample_paths: args.sample_paths,
+        thresholds: &thresholds,
     };
     let out_dir = args
         .out
@@ -191,13 +197,58 @@ fn print_headline(report: &Report) {
                 "  P(regime = {}) = {:.3} ± {:.4} (SE)",
                 name.metric, c.mean, c.mean_se
             );
-        } else if name.metric != "gpu_jumps" {
+        } else if name.entity == "market" && name.metric != "gpu_jumps" {
             println!(
                 "  {}.{} = {:.4} [{:.4}, {:.4}]",
                 name.entity, name.metric, c.quantiles[2], c.quantiles[0], c.quantiles[4]
             );
         }
     }
+    for t in report.thresholds {
+        let c = &report.result.cells[t.hit_by * nq + t.by_idx];
+        println!(
+            "  P({}: {} {} {} by {}) = {:.3} ± {:.4} (SE)",
+            t.name, t.metric, t.op, t.value, report.quarters[t.by_idx], c.mean, c.mean_se
+        );
+    }
+}
+
+/// Reads a scenario file: a missing or unreadable file is an I/O failure,
+/// a file that is not text is bad input.
+fn read_scenario(path: &Path) -> Result<String, AppError> {
+    std::fs::read_to_string(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidData {
+            AppError::Input(format!(
+                "{}: the file is not UTF-8 text; scenarios are TOML files",
+                path.display()
+            ))
+        } else {
+            AppError::Io(format!("cannot read scenario {}: {e}", path.display()))
+        }
+    })
+}
+
+/// Builds the model; a threshold on a metric nobody records is bad input,
+/// reported at the threshold's `metric` key.
+fn build_model(
+    path: &Path,
+    text: &str,
+    scenario: &scenario::Scenario,
+) -> Result<Economy, AppError> {
+    Economy::new(scenario).map_err(|e| {
+        let d = scenario::Diagnostic {
+            file: path.to_path_buf(),
+            position: e.position,
+            key: format!("threshold.{}.metric", e.threshold),
+            message: format!("no metric \"{}\" is recorded", e.metric),
+            help: Some(match e.suggestion {
+                Some(s) => format!("did you mean \"{s}\"? Metric paths are entity.metric, as in summary.csv"),
+                None => "metric paths are entity.metric, as in summary.csv (e.g. \"market.compute_spend\")".into(),
+            }),
+            line_text: e.position.and_then(|(line, _)| text.lines().nth(line - 1)).map(str::to_string),
+        };
+        AppError::Input(d.to_string())
+    })
 }
 
 fn default_out_dir(scenario: &Path) -> PathBuf {
@@ -208,7 +259,10 @@ fn default_out_dir(scenario: &Path) -> PathBuf {
 }
 
 fn validate(args: &ValidateArgs) -> Result<(), AppError> {
-    let scenario = scenario::load(&args.scenario, &args.set)?;
+    let text = read_scenario(&args.scenario)?;
+    let scenario = scenario::from_text(&args.scenario, &text, &args.set)
+        .map_err(|d| AppError::Input(d.to_string()))?;
+    build_model(&args.scenario, &text, &scenario)?;
     println!("{}: ok", args.scenario.display());
     let rows = scenario::describe(&scenario);
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);

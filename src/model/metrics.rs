@@ -35,6 +35,11 @@ impl MetricRegistry {
         MetricId(self.names.len() - 1)
     }
 
+    /// The names registered so far, in id order.
+    pub fn names(&self) -> &[MetricName] {
+        &self.names
+    }
+
     /// The registered names, in id order.
     pub fn into_names(self) -> Vec<MetricName> {
         self.names

@@ -10,11 +10,13 @@
 
 pub mod market;
 mod metrics;
+pub mod thresholds;
 
 use crate::engine::{PathModel, Recorder};
 use crate::process::draws::PathRandom;
 use crate::scenario::Scenario;
 pub use metrics::{MetricId, MetricName, MetricRegistry};
+pub use thresholds::{ThresholdIds, UnknownMetric};
 
 /// Everything simulated on a path.
 #[derive(Debug, Clone)]
@@ -22,18 +24,42 @@ pub struct Economy {
     n_quarters: usize,
     metrics: Vec<MetricName>,
     market: market::MarketModel,
+    thresholds: thresholds::Thresholds,
 }
 
 impl Economy {
-    /// Builds the model from a validated scenario.
-    pub fn new(scenario: &Scenario) -> Economy {
+    /// Builds the model from a validated scenario. Fails only when a
+    /// threshold names a metric that no entity records.
+    pub fn new(scenario: &Scenario) -> Result<Economy, UnknownMetric> {
         let mut registry = MetricRegistry::default();
         let market = market::MarketModel::new(scenario, &mut registry);
-        Economy {
+        // Thresholds come last: they may watch any metric registered above.
+        let thresholds = thresholds::Thresholds::new(&scenario.thresholds, &mut registry)?;
+        Ok(Economy {
             n_quarters: scenario.simulation.n_quarters,
             metrics: registry.into_names(),
             market,
-        }
+            thresholds,
+        })
+    }
+
+    /// The ids each threshold records under, in scenario order.
+    pub fn threshold_ids(&self) -> Vec<ThresholdIds> {
+        self.thresholds.ids()
+    }
+
+    /// Steps every entity through quarter `q` and records its metrics.
+    #[inline]
+    fn quarter<R: Recorder>(
+        &self,
+        state: &mut market::MarketState,
+        market: &market::MarketScratch,
+        q: usize,
+        random: &mut PathRandom,
+        rec: &mut R,
+    ) {
+        self.market.step(state, market, q, random);
+        self.market.record(state, market, q, rec);
     }
 }
 
@@ -41,6 +67,7 @@ impl Economy {
 #[derive(Debug, Clone)]
 pub struct Scratch {
     market: market::MarketScratch,
+    thresholds: thresholds::ThresholdScratch,
 }
 
 impl PathModel for Economy {
@@ -57,14 +84,24 @@ impl PathModel for Economy {
     fn scratch(&self) -> Scratch {
         Scratch {
             market: self.market.scratch(),
+            thresholds: self.thresholds.scratch(),
         }
     }
 
     fn simulate<R: Recorder>(&self, scratch: &mut Scratch, random: &mut PathRandom, rec: &mut R) {
         let mut market = self.market.start_path(&mut scratch.market, random);
+        if self.thresholds.is_empty() {
+            for q in 0..self.n_quarters {
+                self.quarter(&mut market, &scratch.market, q, random, rec);
+            }
+            return;
+        }
+        self.thresholds
+            .start_path(&mut scratch.thresholds, random.params());
         for q in 0..self.n_quarters {
-            self.market.step(&mut market, &scratch.market, q, random);
-            self.market.record(&market, &scratch.market, q, rec);
+            let mut watch = self.thresholds.watching(&mut scratch.thresholds, rec);
+            self.quarter(&mut market, &scratch.market, q, random, &mut watch);
+            self.thresholds.step(&mut scratch.thresholds, q, rec);
         }
     }
 }

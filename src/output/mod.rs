@@ -9,11 +9,13 @@ mod atomic;
 mod manifest;
 mod paths_csv;
 mod summary_csv;
+mod thresholds_csv;
 
 pub use atomic::{Staged, commit, stage};
 pub use manifest::Manifest;
 pub use paths_csv::write_paths;
 pub use summary_csv::write_summary;
+pub use thresholds_csv::{ThresholdInfo, write_threshold_timing, write_thresholds};
 
 use crate::engine::{MetricName, RunResult};
 use crate::quarter::Quarter;
@@ -27,6 +29,7 @@ pub struct Report<'a> {
     pub result: &'a RunResult,
     pub manifest: &'a Manifest,
     pub sample_paths: u64,
+    pub thresholds: &'a [ThresholdInfo],
 }
 
 /// Writes `summary.csv`, `paths.csv` (when sample paths were kept) and
@@ -37,14 +40,25 @@ pub fn write_report(dir: &Path, report: &Report) -> io::Result<Vec<PathBuf>> {
     if report.sample_paths > 0 {
         staged.push(stage(dir, "paths.csv", |w| write_paths(w, report))?);
     }
+    if !report.thresholds.is_empty() {
+        staged.push(stage(dir, "thresholds.csv", |w| {
+            write_thresholds(w, report)
+        })?);
+        staged.push(stage(dir, "threshold_timing.csv", |w| {
+            write_threshold_timing(w, report)
+        })?);
+    }
     staged.push(stage(dir, "manifest.json", |w| report.manifest.write(w))?);
     commit(staged)
 }
 
-/// Formats a float for CSV: shortest round-trip form, `NaN` never appears
-/// because the engine rejects non-finite values.
+/// Formats a float for CSV: shortest round-trip form. The engine rejects
+/// non-finite metric values, so a non-finite number here is an undefined
+/// statistic (a standard error from a single path) and is left empty.
 pub(crate) fn fmt_f64(x: f64) -> String {
-    if x == 0.0 {
+    if !x.is_finite() {
+        String::new()
+    } else if x == 0.0 {
         "0".to_string()
     } else {
         format!("{x}")

@@ -34,6 +34,73 @@ pub struct Scenario {
     pub simulation: Simulation,
     pub market: Market,
     pub correlation: Correlation,
+    pub thresholds: Vec<Threshold>,
+}
+
+/// `[[threshold]]`: a test on a metric path, e.g. annualized industry AI
+/// revenue ≥ 650 by 2030Q4.
+#[derive(Debug, Clone)]
+pub struct Threshold {
+    pub name: String,
+    /// Dotted metric path: the entity, a dot, the metric (`market.compute_spend`).
+    pub metric: String,
+    /// Line and column of `metric` in the file, for errors found later
+    /// (whether the metric exists is known only once the model is built).
+    pub metric_position: Option<(usize, usize)>,
+    pub window: Window,
+    pub op: Op,
+    pub value: Param,
+    /// The last quarter that counts, as a simulated quarter index.
+    pub by_idx: usize,
+}
+
+/// How a metric's quarterly values are combined before the comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// The quarter's value as recorded.
+    Quarter,
+    /// The quarter's value × 4 (for quarterly flows).
+    Annualized,
+    /// The sum of the last four quarters (fewer at the start).
+    Ttm,
+    /// The sum since the first simulated quarter.
+    Cumulative,
+}
+
+impl Window {
+    pub const NAMES: [&'static str; 4] = ["quarter", "annualized", "ttm", "cumulative"];
+
+    pub fn name(self) -> &'static str {
+        Window::NAMES[self as usize]
+    }
+}
+
+/// The comparison a threshold makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Ge,
+    Gt,
+    Le,
+    Lt,
+}
+
+impl Op {
+    pub const SYMBOLS: [&'static str; 4] = [">=", ">", "<=", "<"];
+
+    pub fn symbol(self) -> &'static str {
+        Op::SYMBOLS[self as usize]
+    }
+
+    /// Whether `x op value` holds.
+    #[inline]
+    pub fn holds(self, x: f64, value: f64) -> bool {
+        match self {
+            Op::Ge => x >= value,
+            Op::Gt => x > value,
+            Op::Le => x <= value,
+            Op::Lt => x < value,
+        }
+    }
 }
 
 /// `[simulation]`: horizon, path count, seed.

@@ -19,6 +19,21 @@ pub struct RawScenario {
     pub market: RawMarket,
     #[serde(default)]
     pub correlation: Option<RawCorrelation>,
+    #[serde(default)]
+    pub threshold: Vec<RawThreshold>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawThreshold {
+    pub name: Spanned<String>,
+    pub metric: Spanned<String>,
+    #[serde(default)]
+    pub window: Option<Spanned<String>>,
+    pub op: Spanned<String>,
+    pub value: P,
+    #[serde(default)]
+    pub by: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

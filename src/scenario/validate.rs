@@ -177,10 +177,17 @@ impl Validator<'_> {
         let regime = self.regime(&raw.market.regime);
         let market = self.market(&raw.market, &simulation, regime);
         let correlation = self.correlation(raw.correlation.as_ref());
+        let thresholds = raw
+            .threshold
+            .iter()
+            .enumerate()
+            .map(|(i, t)| self.threshold(i, t, &raw.threshold, &simulation))
+            .collect();
         Scenario {
             simulation,
             market,
             correlation,
+            thresholds,
         }
     }
 
@@ -486,6 +493,119 @@ impl Validator<'_> {
             rental_price,
             demand,
             regime,
+        }
+    }
+
+    fn threshold(
+        &mut self,
+        i: usize,
+        t: &raw::RawThreshold,
+        all: &[raw::RawThreshold],
+        sim: &Simulation,
+    ) -> Threshold {
+        let name = t.name.get_ref().trim().to_string();
+        let key = format!("threshold.{name}");
+        if name.is_empty() {
+            self.error(
+                Some(t.name.span()),
+                "threshold.name",
+                "a threshold needs a non-empty name".into(),
+                None,
+            );
+        } else if all[..i].iter().any(|o| o.name.get_ref().trim() == name) {
+            self.error(
+                Some(t.name.span()),
+                &format!("{key}.name"),
+                format!("two thresholds are named \"{name}\""),
+                Some("give each threshold its own name".into()),
+            );
+        }
+        let metric = t.metric.get_ref().trim().to_string();
+        if !metric.contains('.') || metric.starts_with('.') || metric.ends_with('.') {
+            self.error(Some(t.metric.span()), &format!("{key}.metric"), format!("expected a metric path such as \"market.compute_spend\" (entity.metric), found \"{metric}\""), None);
+        }
+        let window = match &t.window {
+            None => Window::Quarter,
+            Some(w) => match Window::NAMES.iter().position(|n| n == w.get_ref()) {
+                Some(i) => [
+                    Window::Quarter,
+                    Window::Annualized,
+                    Window::Ttm,
+                    Window::Cumulative,
+                ][i],
+                None => {
+                    let help = suggest(w.get_ref(), Window::NAMES)
+                        .map(|b| format!("did you mean \"{b}\"?"));
+                    self.error(
+                        Some(w.span()),
+                        &format!("{key}.window"),
+                        format!(
+                            "expected one of {:?}, found \"{}\"",
+                            Window::NAMES,
+                            w.get_ref()
+                        ),
+                        help,
+                    );
+                    Window::Quarter
+                }
+            },
+        };
+        let op = match Op::SYMBOLS.iter().position(|s| s == t.op.get_ref()) {
+            Some(i) => [Op::Ge, Op::Gt, Op::Le, Op::Lt][i],
+            None => {
+                self.error(
+                    Some(t.op.span()),
+                    &format!("{key}.op"),
+                    format!(
+                        "expected one of {:?}, found \"{}\"",
+                        Op::SYMBOLS,
+                        t.op.get_ref()
+                    ),
+                    None,
+                );
+                Op::Ge
+            }
+        };
+        let value = self.param(
+            &format!("{key}.value"),
+            &t.value,
+            &Rule {
+                lo: f64::MIN,
+                hi: f64::MAX,
+                expected: "a finite number",
+            },
+        );
+        let last = sim.n_quarters - 1;
+        let by_idx = match &t.by {
+            None => last,
+            Some(by) => match self.quarter(&format!("{key}.by"), by) {
+                Some(q) => {
+                    let idx = q.since(sim.start);
+                    if idx < 0 || idx > last as i64 {
+                        self.error(
+                            Some(by.span()),
+                            &format!("{key}.by"),
+                            format!(
+                                "{q} is outside the simulated horizon {}–{}",
+                                sim.start,
+                                sim.start.plus(last as i64)
+                            ),
+                            None,
+                        );
+                    }
+                    idx.clamp(0, last as i64) as usize
+                }
+                None => last,
+            },
+        };
+        Threshold {
+            name,
+            metric,
+            metric_position: Some(self.src.line_col(t.metric.span().start)),
+            window,
+            op,
+            value,
+            by_idx,
         }
     }
 

@@ -55,6 +55,12 @@ impl CellSummary {
         };
         CellSummary {
             quantiles: QUANTILES.map(quantile),
+            // k / n exactly, free of the rounding in the merged mean.
+            mean: if n == 0 {
+                f64::NAN
+            } else {
+                ones as f64 / n as f64
+            },
             ..CellSummary::from_moments(m)
         }
     }
@@ -78,7 +84,14 @@ mod tests {
 
     #[test]
     fn indicator_quantiles_equal_exact_sample_quantiles() {
-        for (n, ones) in [(10u64, 0u64), (10, 10), (10, 3), (1000, 50), (1000, 951), (7, 4)] {
+        for (n, ones) in [
+            (10u64, 0u64),
+            (10, 10),
+            (10, 3),
+            (1000, 50),
+            (1000, 951),
+            (7, 4),
+        ] {
             let mut m = Moments::default();
             let mut h = LogHistogram::new();
             for i in 0..n {
@@ -88,7 +101,10 @@ mod tests {
             }
             let exact = CellSummary::indicator(&m);
             let from_histogram = CellSummary::new(&m, &h);
-            assert_eq!(exact.quantiles, from_histogram.quantiles, "n {n}, ones {ones}");
+            assert_eq!(
+                exact.quantiles, from_histogram.quantiles,
+                "n {n}, ones {ones}"
+            );
         }
     }
 }

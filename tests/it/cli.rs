@@ -52,6 +52,14 @@ fn bad_scenarios_exit_1_with_located_messages() {
         ("bad_quarter", "simulation.start"),
         ("unknown_state", "market.regime.start"),
         ("missing_key", "missing field `speed`"),
+        (
+            "threshold_unknown_metric",
+            "did you mean \"market.gpu_price\"?",
+        ),
+        ("threshold_bad_window", "did you mean \"quarter\"?"),
+        ("threshold_bad_op", "threshold.cheap GPUs.op"),
+        ("threshold_by_outside", "outside the simulated horizon"),
+        ("threshold_duplicate", "two thresholds are named"),
     ];
     for (name, key) in cases {
         let path = bad(name);

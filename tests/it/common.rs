@@ -40,7 +40,7 @@ impl Run {
 
 /// Runs a scenario in-process.
 pub fn run(s: &Scenario, threads: usize) -> Run {
-    let model = Economy::new(s);
+    let model = Economy::new(s).unwrap_or_else(|e| panic!("{e:?}"));
     let cfg = RunConfig {
         n_paths: s.simulation.n_paths,
         seed: s.simulation.seed,

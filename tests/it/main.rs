@@ -5,6 +5,7 @@
 //! - `statistics`: closed forms the Monte Carlo must reproduce within 4 standard errors.
 //! - `deterministic`: zero volatility reproduces hand arithmetic.
 //! - `quantiles`: the histogram's error bound and merge identity.
+//! - `thresholds`: window arithmetic, first-hit timing, a closed-form probability, the CSV files.
 //!
 //! Golden files are regenerated with `SIM_UPDATE_GOLDEN=1 cargo test --release`
 //! and reviewed like code. Slow tests run only with `SIM_SLOW_TESTS=1`.
@@ -16,3 +17,4 @@ mod golden;
 mod quantiles;
 mod reproducibility;
 mod statistics;
+mod thresholds;
