@@ -247,7 +247,7 @@ impl MarketModel {
     }
 
     /// Advances the market by quarter `q` (0-based).
-    #[inline]
+    #[inline(always)]
     pub fn step(&self, st: &mut MarketState, c: &MarketScratch, q: usize, random: &mut PathRandom) {
         // 1. Shocks: a fixed number of draws every quarter keeps antithetic
         //    partners aligned.

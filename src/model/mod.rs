@@ -49,7 +49,7 @@ impl Economy {
     }
 
     /// Steps every entity through quarter `q` and records its metrics.
-    #[inline]
+    #[inline(always)]
     fn quarter<R: Recorder>(
         &self,
         state: &mut market::MarketState,

@@ -32,7 +32,7 @@ impl PathRandom {
     }
 
     /// A standard normal (ziggurat), negated on the mirrored path.
-    #[inline]
+    #[inline(always)]
     pub fn normal(&mut self) -> f64 {
         let z: f64 = self.shocks.sample(StandardNormal);
         if self.mirror { -z } else { z }
