@@ -1,5 +1,5 @@
-//! The resolved parameters of a scenario as (dotted path, value) rows, for
-//! `sim validate` and, later, `sim explain`.
+//! The resolved parameters of a scenario (and its thresholds) as (dotted
+//! path, value) rows, for `sim validate` and, later, `sim explain`.
 
 use super::{Param, Scenario};
 
@@ -70,5 +70,18 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
         "market.regime.transition".to_string(),
         format!("{:?}", m.regime.transition),
     ));
+    for t in &s.thresholds {
+        let by = s.simulation.start.plus(t.by_idx as i64);
+        out.push((
+            format!("threshold.{}", t.name),
+            format!(
+                "{} {} {} {} by {by}",
+                t.window.name(),
+                t.metric,
+                t.op.symbol(),
+                t.value
+            ),
+        ));
+    }
     out
 }
