@@ -110,6 +110,7 @@ fn run_scenario(args: &RunArgs) -> Result<(), AppError> {
     let progress = Progress::new(sim.n_paths, args.quiet);
     let result = engine::run(&model, &cfg, &|done| progress.set(done)).map_err(|e| match e {
         engine::EngineError::ThreadPool { .. } => AppError::Input(e.to_string()),
+        engine::EngineError::Overflow { .. } => AppError::Input(e.to_string()),
         engine::EngineError::NonFinite { .. } => AppError::Internal(e.to_string()),
     })?;
     progress.finish();

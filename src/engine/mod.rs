@@ -112,6 +112,14 @@ pub enum EngineError {
         quarter: usize,
         count: u64,
     },
+    #[error(
+        "{entity}.{metric} overflows floating point in quarter index {quarter}: the scenario's growth, drift, volatility or levels are too extreme for its horizon; lower them or shorten the horizon"
+    )]
+    Overflow {
+        entity: String,
+        metric: String,
+        quarter: usize,
+    },
     #[error("cannot start {threads} worker threads: {reason}")]
     ThreadPool { threads: usize, reason: String },
 }
@@ -187,27 +195,32 @@ pub fn run<M: PathModel>(
         }
     }
     let n_quarters = model.n_quarters();
-    if let Some((cell, h)) = histograms
-        .iter()
-        .enumerate()
-        .find(|(_, h)| h.nonfinite() > 0)
-    {
+    // A non-finite value shows as a histogram's non-finite count or, in
+    // indicator cells (no histogram), as a non-finite mean. The earliest
+    // quarter is the useful one to report.
+    let bad = (0..n_cells)
+        .filter(|&cell| histograms[cell].nonfinite() > 0 || !moments[cell].mean().is_finite())
+        .min_by_key(|&cell| (cell % n_quarters, cell / n_quarters));
+    if let Some(cell) = bad {
         let name = &model.metrics()[cell / n_quarters];
-        return Err(EngineError::NonFinite {
-            entity: name.entity.clone(),
-            metric: name.metric.clone(),
-            quarter: cell % n_quarters,
-            count: h.nonfinite(),
-        });
-    }
-    // Indicator cells keep no histogram, so a NaN there shows in the mean.
-    if let Some(cell) = moments.iter().position(|m| !m.mean().is_finite()) {
-        let name = &model.metrics()[cell / n_quarters];
-        return Err(EngineError::NonFinite {
-            entity: name.entity.clone(),
-            metric: name.metric.clone(),
-            quarter: cell % n_quarters,
-            count: 1,
+        let (entity, metric, quarter) =
+            (name.entity.clone(), name.metric.clone(), cell % n_quarters);
+        let m = &moments[cell];
+        // Infinity (not NaN) means the values outgrew floating point: the
+        // scenario's inputs are too extreme, not a fault of the model.
+        return Err(if m.max().is_infinite() || m.min().is_infinite() {
+            EngineError::Overflow {
+                entity,
+                metric,
+                quarter,
+            }
+        } else {
+            EngineError::NonFinite {
+                entity,
+                metric,
+                quarter,
+                count: histograms[cell].nonfinite().max(1),
+            }
         });
     }
     let cells = moments

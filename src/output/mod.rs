@@ -60,7 +60,10 @@ pub(crate) fn fmt_f64(x: f64) -> String {
         String::new()
     } else if x == 0.0 {
         "0".to_string()
-    } else {
+    } else if (1e-5..1e16).contains(&x.abs()) {
         format!("{x}")
+    } else {
+        // Shortest round-trip digits with an exponent, never 300 zeros.
+        format!("{x:e}")
     }
 }

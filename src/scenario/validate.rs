@@ -94,10 +94,26 @@ const VOLATILITY: Rule = Rule {
     hi: 5.0,
     expected: "a volatility between 0 and 5 (annual, 0.35 = 35%)",
 };
-const POSITIVE: Rule = Rule {
-    lo: f64::MIN_POSITIVE,
-    hi: f64::INFINITY,
-    expected: "a value > 0",
+/// Index levels (1.0 = today): positive and within a factor of 1,000.
+const INDEX: Rule = Rule {
+    lo: 1e-3,
+    hi: 1e3,
+    expected: "an index level between 0.001 and 1000 (1.0 = today)",
+};
+const RENTAL: Rule = Rule {
+    lo: 1e-3,
+    hi: 1e3,
+    expected: "a rental price between 0.001 and 1000 $ per GPU-hour",
+};
+const GPUS_PER_GW: Rule = Rule {
+    lo: 1e3,
+    hi: 1e8,
+    expected: "between 1,000 and 100,000,000 GPUs per GW of IT load",
+};
+const DEMAND_GW: Rule = Rule {
+    lo: 1e-3,
+    hi: 1e5,
+    expected: "a demand between 0.001 and 100,000 GW",
 };
 const DRIFT: Rule = Rule {
     lo: -0.99,
@@ -143,7 +159,11 @@ impl Validator<'_> {
             let found = if value.is_fixed() {
                 format!("found {value}")
             } else {
-                format!("found {value}, which can draw values in [{lo}, {hi}]")
+                format!(
+                    "found {value}, which can draw values in [{}, {}]",
+                    super::param::num(lo),
+                    super::param::num(hi)
+                )
             };
             let help = (!value.is_fixed())
                 .then(|| "choose a distribution whose range stays inside the allowed values (uniform, triangular, pert, beta or discrete are bounded)".to_string());
@@ -355,7 +375,7 @@ impl Validator<'_> {
         };
         let g = &m.gpu_price;
         let gpu_price = GpuPrice {
-            start: self.param("market.gpu_price.start", &g.start, &POSITIVE),
+            start: self.param("market.gpu_price.start", &g.start, &INDEX),
             drift: self.param("market.gpu_price.drift", &g.drift, &DRIFT),
             vol: self.param("market.gpu_price.vol", &g.vol, &VOLATILITY),
             jumps: g.jumps.as_ref().map(|j| Jumps {
@@ -384,7 +404,7 @@ impl Validator<'_> {
         let squeeze = h.squeeze.as_ref().map(|s| {
             let from = self.quarter("market.hbm_price.squeeze.from", &s.from);
             let to = self.quarter("market.hbm_price.squeeze.to", &s.to);
-            let level = self.param("market.hbm_price.squeeze.level", &s.level, &POSITIVE);
+            let level = self.param("market.hbm_price.squeeze.level", &s.level, &INDEX);
             let end = sim.start.plus(sim.n_quarters as i64 - 1);
             let (mut from_idx, mut to_idx) = (0, 0);
             if let (Some(f), Some(t)) = (from, to) {
@@ -419,17 +439,17 @@ impl Validator<'_> {
             }
         });
         let hbm_price = HbmPrice {
-            start: self.param("market.hbm_price.start", &h.start, &POSITIVE),
-            mean: self.param("market.hbm_price.mean", &h.mean, &POSITIVE),
+            start: self.param("market.hbm_price.start", &h.start, &INDEX),
+            mean: self.param("market.hbm_price.mean", &h.mean, &INDEX),
             speed: self.param("market.hbm_price.speed", &h.speed, &SPEED),
             vol: self.param("market.hbm_price.vol", &h.vol, &VOLATILITY),
             squeeze,
         };
         let rp = &m.rental_price;
         let rental_price = RentalPrice {
-            start: self.param("market.rental_price.start", &rp.start, &POSITIVE),
+            start: self.param("market.rental_price.start", &rp.start, &RENTAL),
             pass_through: self.param("market.rental_price.pass_through", &rp.pass_through, &Rule { lo: 0.0, hi: 2.0, expected: "a pass-through between 0 and 2 (1 = the rental price moves one for one with the GPU index)" }),
-            gpus_per_gw: self.param("market.rental_price.gpus_per_gw", &rp.gpus_per_gw, &POSITIVE),
+            gpus_per_gw: self.param("market.rental_price.gpus_per_gw", &rp.gpus_per_gw, &GPUS_PER_GW),
         };
         let d = &m.demand;
         let mut regime_scale = vec![Param::Fixed(1.0); regime.states.len()];
@@ -464,7 +484,7 @@ impl Validator<'_> {
             }
         }
         let demand = Demand {
-            start: self.param("market.demand.start", &d.start, &POSITIVE),
+            start: self.param("market.demand.start", &d.start, &DEMAND_GW),
             growth: self.param(
                 "market.demand.growth",
                 &d.growth,

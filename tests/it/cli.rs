@@ -147,6 +147,24 @@ fn bad_flags_exit_1() {
         "--pahts",
     );
     fails(
+        "overflow",
+        &[
+            "run",
+            fixture,
+            "--quiet",
+            "--set",
+            "simulation.quarters=400",
+            "--set",
+            "market.demand.growth=3",
+            "--set",
+            "market.demand.price_elasticity=10",
+            "--set",
+            "market.gpu_price.drift=-0.99",
+        ],
+        1,
+        "overflows floating point",
+    );
+    fails(
         "set_syntax",
         &["run", fixture, "--set", "novalue"],
         1,

@@ -2,6 +2,7 @@
 //! - `cli`: the `sim` binary end to end, exit codes and error messages (golden stderr).
 //! - `golden`: `summary.csv` of the shipped scenarios at a fixed seed.
 //! - `reproducibility`: byte-identical output across thread counts and runs.
+//! - `robustness`: mutated scenarios never panic; accepted ones run to finite output.
 //! - `statistics`: closed forms the Monte Carlo must reproduce within 4 standard errors.
 //! - `deterministic`: zero volatility reproduces hand arithmetic.
 //! - `quantiles`: the histogram's error bound and merge identity.
@@ -16,5 +17,6 @@ mod deterministic;
 mod golden;
 mod quantiles;
 mod reproducibility;
+mod robustness;
 mod statistics;
 mod thresholds;
