@@ -1,7 +1,7 @@
 //! The `sim` binary end to end: success paths, exit codes, and every bad
 //! input named in the issue, with golden stderr files in `tests/golden/errors/`.
 
-use crate::common::{golden, read, root};
+use crate::common::{golden, read, root, succeeds};
 use assert_cmd::Command;
 use std::path::Path;
 
@@ -202,25 +202,21 @@ fn validate_prints_resolved_parameters() {
 fn run_writes_tidy_csv_and_manifest_atomically() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("result");
-    let stdout = sim()
-        .args([
-            "run",
-            "scenarios/base.toml",
-            "--paths",
-            "2048",
-            "--sample-paths",
-            "3",
-            "--seed",
-            "42",
-        ])
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let stdout = String::from_utf8(stdout).unwrap();
+    let stdout = succeeds(
+        sim()
+            .args([
+                "run",
+                "scenarios/base.toml",
+                "--paths",
+                "2048",
+                "--sample-paths",
+                "3",
+                "--seed",
+                "42",
+            ])
+            .arg("--out")
+            .arg(&out),
+    );
     assert!(
         stdout.contains("paths/s") && stdout.contains("P(regime = boom)"),
         "{stdout}"

@@ -82,3 +82,9 @@ pub fn golden(name: &str, actual: &str) {
         path.display()
     );
 }
+
+/// Runs a command that must succeed and returns its standard output.
+pub fn succeeds(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    String::from_utf8(out).expect("stdout is UTF-8")
+}

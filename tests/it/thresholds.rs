@@ -1,7 +1,7 @@
 //! Thresholds: window arithmetic and first-hit timing against hand
 //! arithmetic, a closed-form probability, and the CSV files.
 
-use crate::common::{Run, read, root, run, within_4se};
+use crate::common::{Run, read, root, run, succeeds, within_4se};
 use assert_cmd::Command;
 use sim::scenario::{self, Override, Scenario};
 
@@ -168,22 +168,15 @@ fn threshold_files_are_written() {
     );
     std::fs::write(&scenario, text).unwrap();
     let out = dir.path().join("out");
-    let stdout = Command::cargo_bin("sim")
-        .unwrap()
-        .arg("run")
-        .arg(&scenario)
-        .args(["--paths", "4096", "--out"])
-        .arg(&out)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert!(
-        String::from_utf8(stdout)
+    let stdout = succeeds(
+        Command::cargo_bin("sim")
             .unwrap()
-            .contains("P(GPU index halves")
+            .arg("run")
+            .arg(&scenario)
+            .args(["--paths", "4096", "--out"])
+            .arg(&out),
     );
+    assert!(stdout.contains("P(GPU index halves"));
     let table = read(&out.join("thresholds.csv"));
     let mut lines = table.lines();
     assert_eq!(
