@@ -16,9 +16,10 @@ impl Progress {
             return Progress { bar: None };
         }
         let bar = ProgressBar::new(total);
-        let style =
-            ProgressStyle::with_template("{bar:40} {pos}/{len} paths  {per_sec}  ETA {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let style = ProgressStyle::with_template(
+            "{bar:40} {human_pos}/{human_len} paths  {per_sec:0}  ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
         Progress { bar: Some(bar) }
     }
