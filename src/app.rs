@@ -61,7 +61,7 @@ fn run_scenario(args: &RunArgs) -> Result<(), AppError> {
     if let Some(seed) = args.seed {
         overrides.push(Override::from_flag("--seed", "simulation.seed", seed));
     }
-    let text = read_scenario(&args.scenario)?;
+    let text = scenario::read_text(&args.scenario)?;
     let scenario = scenario::from_text(&args.scenario, &text, &overrides)
         .map_err(|d| AppError::Input(d.to_string()))?;
     let model = build_model(&args.scenario, &text, &scenario)?;
@@ -214,21 +214,6 @@ fn print_headline(report: &Report) {
     }
 }
 
-/// Reads a scenario file: a missing or unreadable file is an I/O failure,
-/// a file that is not text is bad input.
-fn read_scenario(path: &Path) -> Result<String, AppError> {
-    std::fs::read_to_string(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::InvalidData {
-            AppError::Input(format!(
-                "{}: the file is not UTF-8 text; scenarios are TOML files",
-                path.display()
-            ))
-        } else {
-            AppError::Io(format!("cannot read scenario {}: {e}", path.display()))
-        }
-    })
-}
-
 /// Builds the model; a threshold on a metric nobody records is bad input,
 /// reported at the threshold's `metric` key.
 fn build_model(
@@ -260,7 +245,7 @@ fn default_out_dir(scenario: &Path) -> PathBuf {
 }
 
 fn validate(args: &ValidateArgs) -> Result<(), AppError> {
-    let text = read_scenario(&args.scenario)?;
+    let text = scenario::read_text(&args.scenario)?;
     let scenario = scenario::from_text(&args.scenario, &text, &args.set)
         .map_err(|d| AppError::Input(d.to_string()))?;
     build_model(&args.scenario, &text, &scenario)?;

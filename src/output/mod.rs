@@ -56,14 +56,9 @@ pub fn write_report(dir: &Path, report: &Report) -> io::Result<Vec<PathBuf>> {
 /// non-finite metric values, so a non-finite number here is an undefined
 /// statistic (a standard error from a single path) and is left empty.
 pub(crate) fn fmt_f64(x: f64) -> String {
-    if !x.is_finite() {
-        String::new()
-    } else if x == 0.0 {
-        "0".to_string()
-    } else if (1e-5..1e16).contains(&x.abs()) {
-        format!("{x}")
+    if x.is_finite() {
+        crate::number::shortest(x)
     } else {
-        // Shortest round-trip digits with an exponent, never 300 zeros.
-        format!("{x:e}")
+        String::new()
     }
 }

@@ -216,7 +216,14 @@ pub struct Correlation {
 
 /// Reads, overrides and validates a scenario file.
 pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = read_text(path)?;
+    from_text(path, &text, overrides).map_err(LoadError::Invalid)
+}
+
+/// Reads a scenario file: an unreadable file is an I/O failure, a file that
+/// is not UTF-8 text is invalid input.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::InvalidData {
             let d = Source::new(path, String::new()).at(
                 None,
@@ -227,8 +234,7 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, LoadError> 
         } else {
             LoadError::Io(path.to_path_buf(), e)
         }
-    })?;
-    from_text(path, &text, overrides).map_err(LoadError::Invalid)
+    })
 }
 
 /// Validates scenario text as if read from `path`.

@@ -399,20 +399,10 @@ impl<'de> Deserialize<'de> for Param {
     }
 }
 
-/// A number in its shortest round-trip form, with an exponent when it is
-/// very small or very large.
-pub(crate) fn num(x: f64) -> String {
-    if x == 0.0 || (1e-5..1e16).contains(&x.abs()) || !x.is_finite() {
-        format!("{x}")
-    } else {
-        format!("{x:e}")
-    }
-}
-
 impl fmt::Display for Param {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Param::Fixed(v) => f.write_str(&num(*v)),
+            Param::Fixed(v) => f.write_str(&crate::number::shortest(*v)),
             Param::Dist(d) => match d {
                 Dist::Normal { mean, sd } => write!(f, "normal(mean {mean}, sd {sd})"),
                 Dist::Lognormal { mu, sigma } => write!(f, "lognormal(mu {mu}, sigma {sigma})"),

@@ -161,8 +161,8 @@ impl Validator<'_> {
             } else {
                 format!(
                     "found {value}, which can draw values in [{}, {}]",
-                    super::param::num(lo),
-                    super::param::num(hi)
+                    crate::number::shortest(lo),
+                    crate::number::shortest(hi)
                 )
             };
             let help = (!value.is_fixed())
