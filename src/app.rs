@@ -4,7 +4,7 @@
 use crate::cli::{Cli, Command, InitArgs, RunArgs, ValidateArgs};
 use crate::engine::{self, PathModel, RunConfig};
 use crate::model::Economy;
-use crate::output::{self, Manifest, Report, ThresholdInfo};
+use crate::output::{self, BreakevenInfo, EventInfo, Manifest, Report, ThresholdInfo};
 use crate::progress::Progress;
 use crate::scenario::{self, LoadError, Override};
 use sha2::{Digest, Sha256};
@@ -154,6 +154,25 @@ fn run_scenario(args: &RunArgs) -> Result<(), AppError> {
             hit_by: ids.hit_by.0,
         })
         .collect();
+    let events: Vec<EventInfo> = model
+        .events()
+        .iter()
+        .map(|e| EventInfo {
+            entity: e.entity.clone(),
+            event: e.event.to_string(),
+            now: e.now.0,
+            by: e.by.0,
+        })
+        .collect();
+    let breakevens: Vec<BreakevenInfo> = model
+        .breakevens()
+        .into_iter()
+        .map(|(e, cumulative)| BreakevenInfo {
+            entity: e.entity,
+            by: e.by.0,
+            cumulative: cumulative.0,
+        })
+        .collect();
     let report = Report {
         quarters: &quarters,
         metrics: model.metrics(),
@@ -161,6 +180,8 @@ fn run_scenario(args: &RunArgs) -> Result<(), AppError> {
         manifest: &manifest,
         sample_paths: args.sample_paths,
         thresholds: &thresholds,
+        events: &events,
+        breakevens: &breakevens,
     };
     let out_dir = args
         .out
@@ -204,6 +225,24 @@ fn print_headline(report: &Report) {
                 name.entity, name.metric, c.quantiles[2], c.quantiles[0], c.quantiles[4]
             );
         }
+    }
+    // Events worth a headline: defaults, renegotiations and distress, by the horizon.
+    for e in report.events {
+        if !matches!(e.event.as_str(), "default" | "renegotiation" | "distress") {
+            continue;
+        }
+        let c = &report.result.cells[e.by * nq + nq - 1];
+        println!(
+            "  P({} {} by {last}) = {:.3} ± {:.4} (SE)",
+            e.entity, e.event, c.mean, c.mean_se
+        );
+    }
+    for b in report.breakevens {
+        let c = &report.result.cells[b.by * nq + nq - 1];
+        println!(
+            "  P({} AI break-even by {last}) = {:.3} ± {:.4} (SE)",
+            b.entity, c.mean, c.mean_se
+        );
     }
     for t in report.thresholds {
         let c = &report.result.cells[t.hit_by * nq + t.by_idx];

@@ -29,6 +29,24 @@ const RATES: usize = 0;
 const GPU: usize = 1;
 const HBM: usize = 2;
 const DEMAND: usize = 3;
+/// Position of the common lab-revenue shock in `SHOCKS`.
+pub const LAB_REVENUE: usize = 4;
+/// Position of the common shock to hyperscalers' non-AI cash flow.
+pub const CORE_OCF: usize = 5;
+
+/// The correlated shocks of a quarter, in `SHOCKS` order.
+pub type Shocks = [f64; SHOCKS.len()];
+
+/// The market's levels at the end of a quarter, as the companies see them.
+#[derive(Debug, Clone, Copy)]
+pub struct Observed {
+    pub gpu: f64,
+    pub hbm: f64,
+    /// $ per GPU-hour.
+    pub rental: f64,
+    pub demand_gw: f64,
+    pub gpus_per_gw: f64,
+}
 
 /// Once-per-path draws of every market parameter.
 #[derive(Debug, Clone)]
@@ -246,9 +264,16 @@ impl MarketModel {
         }
     }
 
-    /// Advances the market by quarter `q` (0-based).
+    /// Advances the market by quarter `q` (0-based) and returns the
+    /// quarter's correlated shocks (the other entities use theirs).
     #[inline(always)]
-    pub fn step(&self, st: &mut MarketState, c: &MarketScratch, q: usize, random: &mut PathRandom) {
+    pub fn step(
+        &self,
+        st: &mut MarketState,
+        c: &MarketScratch,
+        q: usize,
+        random: &mut PathRandom,
+    ) -> Shocks {
         // 1. Shocks: a fixed number of draws every quarter keeps antithetic
         //    partners aligned.
         let mut z = [0.0; SHOCKS.len()];
@@ -282,6 +307,7 @@ impl MarketModel {
         let d_log_rental = c.pass_through * d_log_gpu;
         st.log_demand += c.demand_growth_dt[st.regime] - c.elasticity * d_log_rental
             + c.demand_noise * z[DEMAND];
+        z
     }
 
     /// The rental price of compute in $ per GPU-hour, given the GPU index
@@ -296,23 +322,33 @@ impl MarketModel {
         }
     }
 
+    /// The end-of-quarter levels.
+    #[inline]
+    pub fn observe(&self, st: &MarketState, c: &MarketScratch) -> Observed {
+        let gpu = st.gpu_price();
+        Observed {
+            gpu,
+            hbm: st.log_hbm.exp(),
+            rental: self.rental_price(st, c, gpu),
+            demand_gw: st.demand_gw(),
+            gpus_per_gw: c.gpus_per_gw,
+        }
+    }
+
     /// Records the end-of-quarter values.
     #[inline]
-    pub fn record<R: Recorder>(&self, st: &MarketState, c: &MarketScratch, q: usize, rec: &mut R) {
+    pub fn record<R: Recorder>(&self, st: &MarketState, x: &Observed, q: usize, rec: &mut R) {
         let ids = &self.ids;
-        let gpu = st.gpu_price();
-        let rental = self.rental_price(st, c, gpu);
-        let demand = st.demand_gw();
         rec.record(ids.short_rate, q, st.short_rate);
-        rec.record(ids.gpu_price, q, gpu);
+        rec.record(ids.gpu_price, q, x.gpu);
         rec.record(ids.gpu_jumps, q, st.jumps as f64);
-        rec.record(ids.hbm_price, q, st.log_hbm.exp());
-        rec.record(ids.rental_price, q, rental);
-        rec.record(ids.demand, q, demand);
+        rec.record(ids.hbm_price, q, x.hbm);
+        rec.record(ids.rental_price, q, x.rental);
+        rec.record(ids.demand, q, x.demand_gw);
         rec.record(
             ids.compute_spend,
             q,
-            demand * c.gpus_per_gw * rental * HOURS_PER_YEAR / 1e9,
+            x.demand_gw * x.gpus_per_gw * x.rental * HOURS_PER_YEAR / 1e9,
         );
         for (i, id) in ids.regime.iter().enumerate() {
             rec.record(*id, q, if st.regime == i { 1.0 } else { 0.0 });
@@ -330,5 +366,7 @@ mod tests {
         assert_eq!(SHOCKS[GPU], "gpu_price");
         assert_eq!(SHOCKS[HBM], "hbm_price");
         assert_eq!(SHOCKS[DEMAND], "demand");
+        assert_eq!(SHOCKS[LAB_REVENUE], "lab_revenue");
+        assert_eq!(SHOCKS[CORE_OCF], "core_ocf");
     }
 }

@@ -8,14 +8,23 @@
 //! module here and touches nothing else. The model knows nothing of files,
 //! threads or how statistics are kept.
 
+mod hyperscalers;
+mod industry;
+mod labs;
 pub mod market;
 mod metrics;
 pub mod thresholds;
 
 use crate::engine::{PathModel, Recorder};
 use crate::process::draws::PathRandom;
-use crate::scenario::Scenario;
-pub use metrics::{MetricId, MetricName, MetricRegistry};
+use crate::scenario::companies::IndustryNumbers;
+use crate::scenario::param::Sampler;
+use crate::scenario::{BUST, Scenario};
+pub use hyperscalers::RATIO_CAP;
+use hyperscalers::{Conditions, Hyperscalers};
+use labs::Labs;
+use market::{CORE_OCF, LAB_REVENUE};
+pub use metrics::{EventIds, MetricId, MetricName, MetricRegistry};
 pub use thresholds::{ThresholdIds, UnknownMetric};
 
 /// Everything simulated on a path.
@@ -23,7 +32,14 @@ pub use thresholds::{ThresholdIds, UnknownMetric};
 pub struct Economy {
     n_quarters: usize,
     metrics: Vec<MetricName>,
+    events: Vec<EventIds>,
     market: market::MarketModel,
+    /// The industry's constants and totals; present with hyperscalers.
+    industry: Option<(IndustryNumbers<Sampler>, industry::Industry)>,
+    hyperscalers: Hyperscalers,
+    labs: Labs,
+    /// Index of the bust regime state, if the scenario has one.
+    bust: Option<usize>,
     thresholds: thresholds::Thresholds,
 }
 
@@ -32,13 +48,34 @@ impl Economy {
     /// threshold names a metric that no entity records.
     pub fn new(scenario: &Scenario) -> Result<Economy, UnknownMetric> {
         let mut registry = MetricRegistry::default();
+        let nq = scenario.simulation.n_quarters;
         let market = market::MarketModel::new(scenario, &mut registry);
+        let labs = Labs::new(
+            &scenario.labs,
+            scenario.hyperscalers.len(),
+            nq,
+            &mut registry,
+        );
+        let hyperscalers = Hyperscalers::new(&scenario.hyperscalers, nq, &mut registry);
+        let industry = match &scenario.industry {
+            Some(i) if !hyperscalers.is_empty() => Some((
+                i.numbers.map(|p| p.sampler()),
+                industry::Industry::new(&mut registry),
+            )),
+            _ => None,
+        };
         // Thresholds come last: they may watch any metric registered above.
         let thresholds = thresholds::Thresholds::new(&scenario.thresholds, &mut registry)?;
+        let (metrics, events) = registry.into_parts();
         Ok(Economy {
-            n_quarters: scenario.simulation.n_quarters,
-            metrics: registry.into_names(),
+            n_quarters: nq,
+            metrics,
+            events,
             market,
+            industry,
+            hyperscalers,
+            labs,
+            bust: scenario.market.regime.states.iter().position(|s| s == BUST),
             thresholds,
         })
     }
@@ -48,26 +85,110 @@ impl Economy {
         self.thresholds.ids()
     }
 
-    /// Steps every entity through quarter `q` and records its metrics.
+    /// Every entity's events, in registration (output) order.
+    pub fn events(&self) -> &[EventIds] {
+        &self.events
+    }
+
+    /// Each hyperscaler's break-even event and cumulative AI cash flow metric.
+    pub fn breakevens(&self) -> Vec<(EventIds, MetricId)> {
+        self.hyperscalers.breakeven_ids()
+    }
+
+    /// Steps every entity through quarter `q` and records its metrics, in
+    /// the order of DESIGN.md §4: shocks, regime and market; labs (whose
+    /// default may move the regime to bust this quarter); companies;
+    /// industry.
     #[inline(always)]
     fn quarter<R: Recorder>(
         &self,
         state: &mut market::MarketState,
-        market: &market::MarketScratch,
+        s: &mut Entities,
         q: usize,
         random: &mut PathRandom,
         rec: &mut R,
     ) {
-        self.market.step(state, market, q, random);
-        self.market.record(state, market, q, rec);
+        let z = self.market.step(state, &s.market, q, random);
+        let flows = &mut s.flows;
+        self.labs.step(
+            &mut s.labs,
+            flows,
+            state.regime,
+            z[LAB_REVENUE],
+            q,
+            random,
+            rec,
+        );
+        if flows.force_bust
+            && let Some(bust) = self.bust
+        {
+            state.regime = bust;
+        }
+        let observed = self.market.observe(state, &s.market);
+        self.market.record(state, &observed, q, rec);
+        let Some((_, industry)) = &self.industry else {
+            return;
+        };
+        let ind = &s.industry;
+        let cond = Conditions {
+            bust: Some(state.regime) == self.bust,
+            regime: state.regime,
+            short_rate: state.short_rate,
+            unit_cost: Conditions::unit_cost(ind, observed.gpu, observed.hbm),
+            revenue_per_gw: Conditions::revenue_per_gw(observed.rental, observed.gpus_per_gw),
+            demand_gw: observed.demand_gw,
+            gw_per_payment: s.gw_per_payment,
+            z_core: z[CORE_OCF],
+            contagion_spread: flows.contagion_spread,
+        };
+        let offered = self
+            .hyperscalers
+            .invest(&mut s.companies, ind, &cond, &flows.paid, q);
+        let utilisation = if offered > 0.0 {
+            (cond.demand_gw / offered).min(1.0)
+        } else {
+            0.0
+        };
+        let totals = self.hyperscalers.operate(
+            &mut s.companies,
+            ind,
+            &cond,
+            utilisation,
+            &flows.paid,
+            &flows.recovered,
+            q,
+            rec,
+        );
+        let lab_payments = flows.paid.iter().sum::<f64>() + flows.recovered.iter().sum::<f64>();
+        let x = industry::Quarter {
+            totals,
+            lab_revenue: flows.revenue,
+            lab_payments,
+            gpu: observed.gpu,
+            hbm: observed.hbm,
+            contagion_spread: flows.contagion_spread,
+        };
+        industry.record(ind, &x, &mut s.cumulative_capex, q, rec);
     }
 }
 
 /// Per-path working state, allocated once per chunk and reused.
 #[derive(Debug, Clone)]
 pub struct Scratch {
-    market: market::MarketScratch,
+    entities: Entities,
     thresholds: thresholds::ThresholdScratch,
+}
+
+/// The entities' per-path state.
+#[derive(Debug, Clone)]
+struct Entities {
+    market: market::MarketScratch,
+    labs: Vec<labs::LabPath>,
+    flows: labs::LabFlows,
+    companies: Vec<hyperscalers::CompanyPath>,
+    industry: IndustryNumbers<f64>,
+    cumulative_capex: f64,
+    gw_per_payment: f64,
 }
 
 impl PathModel for Economy {
@@ -83,25 +204,48 @@ impl PathModel for Economy {
 
     fn scratch(&self) -> Scratch {
         Scratch {
-            market: self.market.scratch(),
+            entities: Entities {
+                market: self.market.scratch(),
+                labs: self.labs.scratch(),
+                flows: self.labs.flows(),
+                companies: self.hyperscalers.scratch(),
+                industry: IndustryNumbers::default(),
+                cumulative_capex: 0.0,
+                gw_per_payment: 0.0,
+            },
             thresholds: self.thresholds.scratch(),
         }
     }
 
     fn simulate<R: Recorder>(&self, scratch: &mut Scratch, random: &mut PathRandom, rec: &mut R) {
-        let mut market = self.market.start_path(&mut scratch.market, random);
+        let s = &mut scratch.entities;
+        let mut market = self.market.start_path(&mut s.market, random);
+        // Parameter draws in a fixed order: market, industry, companies,
+        // labs, thresholds.
+        if let Some((samplers, _)) = &self.industry {
+            s.industry = samplers.map(|p| p.draw(random.params()));
+            let cost0 =
+                Conditions::unit_cost(&s.industry, market.gpu_price(), market.log_hbm.exp());
+            self.hyperscalers
+                .start_path(&mut s.companies, cost0, random.params());
+            let start = self.market.observe(&market, &s.market);
+            s.gw_per_payment = 4.0 / Conditions::revenue_per_gw(start.rental, start.gpus_per_gw);
+        }
+        s.cumulative_capex = 0.0;
+        self.labs
+            .start_path(&mut s.labs, &mut s.flows, random.params());
         if self.thresholds.is_empty() {
             for q in 0..self.n_quarters {
-                self.quarter(&mut market, &scratch.market, q, random, rec);
+                self.quarter(&mut market, s, q, random, rec);
             }
             return;
         }
-        self.thresholds
-            .start_path(&mut scratch.thresholds, random.params());
+        let thresholds = &mut scratch.thresholds;
+        self.thresholds.start_path(thresholds, random.params());
         for q in 0..self.n_quarters {
-            let mut watch = self.thresholds.watching(&mut scratch.thresholds, rec);
-            self.quarter(&mut market, &scratch.market, q, random, &mut watch);
-            self.thresholds.step(&mut scratch.thresholds, q, rec);
+            let mut watch = self.thresholds.watching(thresholds, rec);
+            self.quarter(&mut market, s, q, random, &mut watch);
+            self.thresholds.step(thresholds, q, rec);
         }
     }
 }

@@ -6,12 +6,14 @@
 //! random numbers or threads: it turns a results record into bytes.
 
 mod atomic;
+mod events_csv;
 mod manifest;
 mod paths_csv;
 mod summary_csv;
 mod thresholds_csv;
 
 pub use atomic::{Staged, commit, stage};
+pub use events_csv::{BreakevenInfo, EventInfo, write_breakeven, write_events};
 pub use manifest::Manifest;
 pub use paths_csv::write_paths;
 pub use summary_csv::write_summary;
@@ -30,9 +32,12 @@ pub struct Report<'a> {
     pub manifest: &'a Manifest,
     pub sample_paths: u64,
     pub thresholds: &'a [ThresholdInfo],
+    pub events: &'a [EventInfo],
+    pub breakevens: &'a [BreakevenInfo],
 }
 
-/// Writes `summary.csv`, `paths.csv` (when sample paths were kept) and
+/// Writes `summary.csv`, `paths.csv` (when sample paths were kept), the
+/// threshold, event and break-even files (when the scenario has any) and
 /// `manifest.json` into `dir`, creating it. Returns the files written.
 pub fn write_report(dir: &Path, report: &Report) -> io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
@@ -47,6 +52,12 @@ pub fn write_report(dir: &Path, report: &Report) -> io::Result<Vec<PathBuf>> {
         staged.push(stage(dir, "threshold_timing.csv", |w| {
             write_threshold_timing(w, report)
         })?);
+    }
+    if !report.events.is_empty() {
+        staged.push(stage(dir, "events.csv", |w| write_events(w, report))?);
+    }
+    if !report.breakevens.is_empty() {
+        staged.push(stage(dir, "breakeven.csv", |w| write_breakeven(w, report))?);
     }
     staged.push(stage(dir, "manifest.json", |w| report.manifest.write(w))?);
     commit(staged)

@@ -41,9 +41,9 @@ pub fn write_thresholds(w: &mut dyn Write, report: &Report) -> io::Result<()> {
         let at_deadline = hit_by(t.by_idx);
         // The median first-hit quarter counts paths that never hit as
         // "later than the deadline", so it exists only when at least half hit.
-        let median = (0..=t.by_idx)
-            .find(|&q| hit_by(q).mean >= 0.5)
-            .map(|q| report.quarters[q].to_string());
+        let median =
+            super::events_csv::first_quarter_reaching_half(t.by_idx + 1, |q| hit_by(q).mean)
+                .map(|q| report.quarters[q].to_string());
         csv.write_record([
             t.name.clone(),
             t.metric.clone(),

@@ -7,6 +7,7 @@
 //! `overrides` applies `--set PATH=VALUE` before either stage. Nothing here
 //! draws random numbers or touches threads.
 
+pub mod companies;
 mod describe;
 pub mod diagnostic;
 pub mod overrides;
@@ -15,6 +16,7 @@ pub mod raw;
 mod validate;
 
 use crate::quarter::Quarter;
+pub use companies::{Commitment, Hyperscaler, Industry, Lab};
 pub use describe::describe;
 pub use diagnostic::{Diagnostic, Diagnostics, Source};
 use ndarray::Array2;
@@ -23,7 +25,18 @@ pub use param::{Dist, Param};
 use std::path::Path;
 
 /// The named shocks that the correlation matrix ranges over, in matrix order.
-pub const SHOCKS: [&str; 4] = ["rates", "gpu_price", "hbm_price", "demand"];
+pub const SHOCKS: [&str; 6] = [
+    "rates",
+    "gpu_price",
+    "hbm_price",
+    "demand",
+    "lab_revenue",
+    "core_ocf",
+];
+
+/// The regime state that lab contagion moves to and in which high-yield
+/// issuers lose market access.
+pub const BUST: &str = "bust";
 
 /// The largest path count: histogram counters are 32-bit.
 pub const MAX_PATHS: u64 = u32::MAX as u64;
@@ -34,6 +47,10 @@ pub struct Scenario {
     pub simulation: Simulation,
     pub market: Market,
     pub correlation: Correlation,
+    /// Present whenever there are hyperscalers.
+    pub industry: Option<Industry>,
+    pub hyperscalers: Vec<Hyperscaler>,
+    pub labs: Vec<Lab>,
     pub thresholds: Vec<Threshold>,
 }
 

@@ -20,7 +20,152 @@ pub struct RawScenario {
     #[serde(default)]
     pub correlation: Option<RawCorrelation>,
     #[serde(default)]
+    pub industry: Option<RawIndustry>,
+    #[serde(default)]
+    pub hyperscaler: Vec<RawHyperscaler>,
+    #[serde(default)]
+    pub lab: Vec<RawLab>,
+    #[serde(default)]
     pub threshold: Vec<RawThreshold>,
+}
+
+/// A value given per regime state: `{ boom = 0.9, digestion = 0.6, bust = 0.15 }`.
+pub type ByRegime = Spanned<BTreeMap<String, P>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndustry {
+    pub cost_per_gw: P,
+    pub gpu_share: P,
+    pub hbm_share: P,
+    pub obsolescence: P,
+    pub opex_per_gw: P,
+    pub credit: RawCredit,
+    pub required_revenue: RawRequiredRevenue,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCredit {
+    pub spread_per_turn: P,
+    pub free_turns: P,
+    pub bust: P,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequiredRevenue {
+    pub prior_capex: P,
+    pub depreciation_rate: P,
+    pub target_return: P,
+    pub margin: P,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHyperscaler {
+    pub name: Spanned<String>,
+    pub cash: P,
+    pub min_cash: P,
+    pub debt: P,
+    pub coupon: P,
+    pub maturity_years: P,
+    pub spread: P,
+    #[serde(default)]
+    pub high_yield: bool,
+    pub max_leverage: P,
+    pub tax_rate: P,
+    pub core: RawCore,
+    pub capex: RawCapex,
+    pub capacity: P,
+    #[serde(default = "zero")]
+    pub pipeline: P,
+    pub build_lag_quarters: Spanned<i64>,
+    pub useful_life_years: P,
+    pub depreciation: P,
+}
+
+fn zero() -> P {
+    Spanned::new(0..0, Param::Fixed(0.0))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCore {
+    pub ocf: P,
+    pub growth: P,
+    pub vol: P,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCapex {
+    pub start: P,
+    pub growth: P,
+    pub decay_years: P,
+    pub maintenance: P,
+    #[serde(default)]
+    pub regime: Option<ByRegime>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLab {
+    pub name: Spanned<String>,
+    pub revenue: RawLabRevenue,
+    pub opex_ratio: P,
+    pub cash: P,
+    pub runway_quarters: P,
+    pub funding: RawFunding,
+    pub hazard: P,
+    pub recovery: ByRegime,
+    pub recovery_lag_quarters: Spanned<i64>,
+    pub renegotiation: RawRenegotiation,
+    pub contagion: RawContagion,
+    #[serde(default)]
+    pub commitment: Vec<RawCommitment>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLabRevenue {
+    pub start: P,
+    pub growth: P,
+    pub decay_years: P,
+    pub vol: P,
+    pub common: P,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFunding {
+    pub round: P,
+    pub success: ByRegime,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRenegotiation {
+    pub probability: P,
+    pub haircut: P,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContagion {
+    pub bust: P,
+    pub spread: P,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCommitment {
+    pub provider: Spanned<String>,
+    pub total: P,
+    pub start: Spanned<String>,
+    pub quarters: Spanned<i64>,
+    #[serde(default)]
+    pub ramp_quarters: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -9,6 +9,8 @@ use super::*;
 use crate::process::correlation::cholesky_psd;
 use toml::Spanned;
 
+mod companies;
+
 /// Rows of a transition matrix must sum to 1 within this.
 const ROW_SUM_TOLERANCE: f64 = 1e-9;
 
@@ -197,6 +199,11 @@ impl Validator<'_> {
         let regime = self.regime(&raw.market.regime);
         let market = self.market(&raw.market, &simulation, regime);
         let correlation = self.correlation(raw.correlation.as_ref());
+        let states = &market.regime.states;
+        let hyperscalers = self.hyperscalers(&raw.hyperscaler, states);
+        let industry = self.industry(raw.industry.as_ref(), !hyperscalers.is_empty());
+        let labs = self.labs(&raw.lab, states, &hyperscalers, &simulation);
+        self.bust_state_needed(&raw, states);
         let thresholds = raw
             .threshold
             .iter()
@@ -207,7 +214,42 @@ impl Validator<'_> {
             simulation,
             market,
             correlation,
+            industry,
+            hyperscalers,
+            labs,
             thresholds,
+        }
+    }
+
+    /// Contagion and high-yield market access refer to the state named
+    /// "bust"; a scenario that uses them must have one.
+    fn bust_state_needed(&mut self, raw: &raw::RawScenario, states: &[String]) {
+        if states.iter().any(|s| s == BUST) {
+            return;
+        }
+        let user = raw
+            .lab
+            .iter()
+            .map(|l| {
+                (
+                    format!("lab.{}.contagion", l.name.get_ref()),
+                    l.contagion.bust.span(),
+                )
+            })
+            .chain(raw.hyperscaler.iter().filter(|h| h.high_yield).map(|h| {
+                (
+                    format!("hyperscaler.{}.high_yield", h.name.get_ref()),
+                    h.name.span(),
+                )
+            }))
+            .next();
+        if let Some((key, span)) = user {
+            self.error(
+                Some(span),
+                &key,
+                format!("lab contagion and high-yield market access need a regime state named \"{BUST}\"; the states are {states:?}"),
+                Some(format!("rename the worst state of [market.regime] to \"{BUST}\"")),
+            );
         }
     }
 

@@ -1,4 +1,4 @@
-//! Golden `summary.csv` for the shipped scenarios at a fixed seed and a
+//! Golden `summary.csv`, `thresholds.csv`, `events.csv` and `breakeven.csv` for the shipped scenarios at a fixed seed and a
 //! modest path count. A change in any number is a change in behaviour:
 //! regenerate with SIM_UPDATE_GOLDEN=1 and review the diff.
 
@@ -6,7 +6,7 @@ use crate::common::{golden, read, root};
 use assert_cmd::Command;
 
 #[test]
-fn base_scenario_summary() {
+fn base_scenario_outputs() {
     let dir = tempfile::tempdir().unwrap();
     Command::cargo_bin("sim")
         .unwrap()
@@ -24,5 +24,10 @@ fn base_scenario_summary() {
         .arg(dir.path())
         .assert()
         .success();
-    golden("base_summary.csv", &read(&dir.path().join("summary.csv")));
+    for file in ["summary", "thresholds", "events", "breakeven"] {
+        golden(
+            &format!("base_{file}.csv"),
+            &read(&dir.path().join(format!("{file}.csv"))),
+        );
+    }
 }

@@ -215,12 +215,13 @@ fn correlated_shocks_match_the_matrix() {
     let s = fixture(&[
         "correlation.pairs=[[\"gpu_price\", \"demand\", -0.3], [\"hbm_price\", \"gpu_price\", 0.6], [\"rates\", \"demand\", 0.2]]",
     ]);
-    let corr = Correlator::<4>::new(&s.correlation.factor);
-    let k = 4;
+    const K: usize = sim::scenario::SHOCKS.len();
+    let corr = Correlator::<K>::new(&s.correlation.factor);
+    let k = K;
     let mut sums = vec![0.0; k * k];
     for i in 0..N as u64 {
         let mut random = path_random(5, i, false);
-        let mut z = [0.0; 4];
+        let mut z = [0.0; K];
         random.normals(&mut z);
         corr.apply(&mut z);
         for a in 0..k {

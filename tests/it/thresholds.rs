@@ -183,7 +183,8 @@ fn threshold_files_are_written() {
         lines.next(),
         Some("name,metric,window,op,value,by,probability,std_error,first_hit_p50,never_share")
     );
-    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    // The base scenario's own thresholds come first; ours is the last row.
+    let row: Vec<&str> = lines.last().unwrap().split(',').collect();
     assert_eq!(
         row[..6],
         [
@@ -202,9 +203,15 @@ fn threshold_files_are_written() {
     );
     assert!(p > 0.5 && p < 1.0 && se > 0.0 && (p + never - 1.0).abs() < 1e-12);
     let timing = read(&out.join("threshold_timing.csv"));
-    // 2026Q1 … 2029Q4: 16 quarters up to the deadline, plus the header.
-    assert_eq!(timing.lines().count(), 1 + 16);
-    let last: Vec<&str> = timing.lines().last().unwrap().split(',').collect();
+    // Ours: 2026Q1 … 2029Q4, 16 quarters up to the deadline, after the
+    // base scenario's two thresholds of 20 quarters each.
+    let ours: Vec<&str> = timing
+        .lines()
+        .filter(|l| l.starts_with("GPU index halves,"))
+        .collect();
+    assert_eq!(ours.len(), 16);
+    assert_eq!(timing.lines().count(), 1 + 2 * 20 + 16);
+    let last: Vec<&str> = ours.last().unwrap().split(',').collect();
     assert_eq!(last[1], "2029Q4");
     assert_eq!(last[4].parse::<f64>().unwrap(), p);
 }

@@ -1,0 +1,470 @@
+//! Hyperscalers and neoclouds: capex, capacity, AI revenue, the income
+//! statement, debt service, issuance, distress and AI break-even
+//! (DESIGN.md §4, step 5).
+//!
+//! A quarter runs in two passes because utilisation depends on the whole
+//! market's capacity. Pass 1, per company: market access (closed when net
+//! leverage is above `max_leverage`, or for high-yield issuers in bust);
+//! capex = plan × regime multiplier, cut to `maintenance` × plan when cash is
+//! below `min_cash` without access; capex buys GW at the unit cost of the
+//! quarter, arriving `build_lag` quarters later; capacity decays with
+//! obsolescence; the labs' contracts occupy `4 × payments / (rental revenue
+//! of a GW-year at the start)` GW of it and the rest is offered to the
+//! market. Pass 2, per company, with utilisation
+//! `u = min(1, demand / capacity offered by all companies)`:
+//!
+//! ```text
+//! AI revenue    = lab payments + recoveries + rental × GPUs/GW × hours × u × offered × Δt
+//! EBITDA        = core OCF + AI revenue − opex_per_gw × capacity × Δt
+//! interest      = Σ debt × coupon × Δt          principal = debt / (4 · maturity)
+//! taxes         = tax_rate × max(0, EBITDA − depreciation − interest)
+//! FCF           = EBITDA − taxes − capex
+//! issuance      = min_cash − (cash + FCF − interest − principal), if positive and the market is open
+//! cash'         = cash + FCF − interest − principal + issuance
+//! ```
+//!
+//! New debt costs the short rate plus the company's spread, a leverage
+//! add-on, a bust add-on and contagion. Depreciation is straight-line over the useful
+//! life by vintage from the quarter capacity enters service, plus the
+//! run-off of the assets in service at the start.
+
+use super::metrics::{EventIds, EventState};
+use super::{MetricId, MetricRegistry};
+use crate::engine::Recorder;
+use crate::process::DT_YEARS;
+use crate::scenario::Hyperscaler;
+use crate::scenario::companies::{HyperscalerNumbers, IndustryNumbers};
+use crate::scenario::param::Sampler;
+
+/// Ratios (DSCR, interest cover, leverage) are capped at this magnitude, so
+/// a company without debt service records a large finite number.
+pub const RATIO_CAP: f64 = 1000.0;
+
+/// Hours in a year, for turning $/GPU-hour into $/year.
+const HOURS_PER_YEAR: f64 = 8760.0;
+
+#[derive(Debug, Clone)]
+struct CompanyModel {
+    samplers: HyperscalerNumbers<Sampler>,
+    regime: Vec<Sampler>,
+    high_yield: bool,
+    build_lag: usize,
+    ids: Ids,
+}
+
+#[derive(Debug, Clone)]
+struct Ids {
+    capex: MetricId,
+    capacity: MetricId,
+    lab_revenue: MetricId,
+    recoveries: MetricId,
+    rental_revenue: MetricId,
+    ai_revenue: MetricId,
+    ai_opex: MetricId,
+    core_ocf: MetricId,
+    ebitda: MetricId,
+    depreciation: MetricId,
+    interest: MetricId,
+    principal: MetricId,
+    taxes: MetricId,
+    fcf: MetricId,
+    issuance: MetricId,
+    new_debt_rate: MetricId,
+    cash: MetricId,
+    debt: MetricId,
+    dscr: MetricId,
+    interest_cover: MetricId,
+    net_leverage: MetricId,
+    ai_cash_flow: MetricId,
+    cumulative_ai_cash_flow: MetricId,
+    distress: EventIds,
+    capex_cut: EventIds,
+    breakeven: EventIds,
+}
+
+/// All hyperscalers of a scenario.
+#[derive(Debug, Clone, Default)]
+pub struct Hyperscalers {
+    companies: Vec<CompanyModel>,
+    n_quarters: usize,
+}
+
+/// One company's state on a path.
+#[derive(Debug, Clone)]
+pub struct CompanyPath {
+    p: HyperscalerNumbers<f64>,
+    regime: Vec<f64>,
+    life_quarters: usize,
+    /// GW ordered in each quarter (arriving `build_lag` later).
+    ordered: Vec<f64>,
+    /// Capex spent in each quarter.
+    spent: Vec<f64>,
+    /// Capex value entering service in each quarter (for depreciation).
+    in_service: Vec<f64>,
+    log_plan: f64,
+    plan_growth_dt: f64,
+    plan_decay: f64,
+    log_core: f64,
+    capacity: f64,
+    new_depreciation: f64,
+    cash: f64,
+    debt: f64,
+    /// Σ over the debt of amount × coupon: interest per year.
+    coupon_sum: f64,
+    net_leverage: f64,
+    low_dscr_run: u32,
+    cumulative_ai: f64,
+    /// This quarter's access, capex and capacity offered to the market,
+    /// from pass 1.
+    access: bool,
+    offered: f64,
+    capex: f64,
+    cut: bool,
+    events: [EventState; 3],
+}
+
+/// The market as the companies see it in a quarter.
+#[derive(Debug, Clone, Copy)]
+pub struct Conditions {
+    pub bust: bool,
+    pub regime: usize,
+    pub short_rate: f64,
+    /// Capex per GW this quarter, $B (see [`Conditions::unit_cost`]).
+    pub unit_cost: f64,
+    /// Rental revenue per GW of capacity sold, $B per year.
+    pub revenue_per_gw: f64,
+    pub demand_gw: f64,
+    /// GW taken by $1B a quarter of lab payments: 4 / (rental revenue of a
+    /// GW-year at the start), so a contract occupies the capacity it would
+    /// rent for at today's price.
+    pub gw_per_payment: f64,
+    pub z_core: f64,
+    pub contagion_spread: f64,
+}
+
+/// Totals over the companies for the industry.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Totals {
+    pub capex: f64,
+    pub capacity: f64,
+    pub utilisation: f64,
+    pub ai_revenue: f64,
+    pub rental_revenue: f64,
+}
+
+impl Conditions {
+    /// Capex per GW this quarter: the accelerator share moves with the GPU
+    /// and HBM indices, the rest (shell, power, networking) does not.
+    pub fn unit_cost(ind: &IndustryNumbers<f64>, gpu: f64, hbm: f64) -> f64 {
+        let accel = (1.0 - ind.hbm_share) * gpu + ind.hbm_share * hbm;
+        ind.cost_per_gw * (1.0 - ind.gpu_share + ind.gpu_share * accel)
+    }
+
+    /// Rental revenue of one GW sold for a year, $B.
+    pub fn revenue_per_gw(rental: f64, gpus_per_gw: f64) -> f64 {
+        rental * gpus_per_gw * HOURS_PER_YEAR / 1e9
+    }
+}
+
+impl Hyperscalers {
+    /// Builds the companies and registers their metrics under `hyperscaler.<name>`.
+    pub fn new(
+        companies: &[Hyperscaler],
+        n_quarters: usize,
+        registry: &mut MetricRegistry,
+    ) -> Hyperscalers {
+        let companies = companies
+            .iter()
+            .map(|h| {
+                let e = format!("hyperscaler.{}", h.name);
+                let mut add = |m: &str| registry.add(&e, m);
+                let ids = Ids {
+                    capex: add("capex"),
+                    capacity: add("capacity_gw"),
+                    lab_revenue: add("lab_revenue"),
+                    recoveries: add("recoveries"),
+                    rental_revenue: add("rental_revenue"),
+                    ai_revenue: add("ai_revenue"),
+                    ai_opex: add("ai_opex"),
+                    core_ocf: add("core_ocf"),
+                    ebitda: add("ebitda"),
+                    depreciation: add("depreciation"),
+                    interest: add("interest"),
+                    principal: add("principal"),
+                    taxes: add("taxes"),
+                    fcf: add("fcf"),
+                    issuance: add("issuance"),
+                    new_debt_rate: add("new_debt_rate"),
+                    cash: add("cash"),
+                    debt: add("debt"),
+                    dscr: add("dscr"),
+                    interest_cover: add("interest_cover"),
+                    net_leverage: add("net_leverage"),
+                    ai_cash_flow: add("ai_cash_flow"),
+                    cumulative_ai_cash_flow: add("cumulative_ai_cash_flow"),
+                    distress: registry.add_event(&e, "distress"),
+                    capex_cut: registry.add_event(&e, "capex_cut"),
+                    breakeven: registry.add_event(&e, "breakeven"),
+                };
+                CompanyModel {
+                    samplers: h.numbers.map(|p| p.sampler()),
+                    regime: h.capex_regime.iter().map(|p| p.sampler()).collect(),
+                    high_yield: h.high_yield,
+                    build_lag: h.build_lag,
+                    ids,
+                }
+            })
+            .collect();
+        Hyperscalers {
+            companies,
+            n_quarters,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.companies.is_empty()
+    }
+
+    /// The breakeven event of each company, in scenario order.
+    pub fn breakeven_ids(&self) -> Vec<(EventIds, MetricId)> {
+        self.companies
+            .iter()
+            .map(|c| (c.ids.breakeven.clone(), c.ids.cumulative_ai_cash_flow))
+            .collect()
+    }
+
+    /// Working state for a chunk of paths.
+    pub fn scratch(&self) -> Vec<CompanyPath> {
+        self.companies
+            .iter()
+            .map(|c| CompanyPath {
+                p: HyperscalerNumbers::default(),
+                regime: vec![0.0; c.regime.len()],
+                life_quarters: 1,
+                ordered: vec![0.0; self.n_quarters],
+                spent: vec![0.0; self.n_quarters],
+                in_service: vec![0.0; self.n_quarters],
+                log_plan: 0.0,
+                plan_growth_dt: 0.0,
+                plan_decay: 1.0,
+                log_core: 0.0,
+                capacity: 0.0,
+                new_depreciation: 0.0,
+                cash: 0.0,
+                debt: 0.0,
+                coupon_sum: 0.0,
+                net_leverage: 0.0,
+                low_dscr_run: 0,
+                cumulative_ai: 0.0,
+                access: true,
+                offered: 0.0,
+                capex: 0.0,
+                cut: false,
+                events: [EventState::default(); 3],
+            })
+            .collect()
+    }
+
+    /// Draws each company's parameters and resets its state. `cost_per_gw`
+    /// is the cost of a GW at the start (the pipeline's book value).
+    pub fn start_path<G: rand::Rng + ?Sized>(
+        &self,
+        paths: &mut [CompanyPath],
+        cost_per_gw: f64,
+        rng: &mut G,
+    ) {
+        for (c, st) in self.companies.iter().zip(paths.iter_mut()) {
+            st.p = c.samplers.map(|s| s.draw(rng));
+            for (v, s) in st.regime.iter_mut().zip(&c.regime) {
+                *v = s.draw(rng);
+            }
+            let p = &st.p;
+            st.life_quarters = ((p.useful_life_years * 4.0).round() as usize).max(1);
+            st.ordered.fill(0.0);
+            st.spent.fill(0.0);
+            // The pipeline enters service evenly over the build lag, at
+            // today's cost per GW (already spent before the start).
+            st.in_service.fill(0.0);
+            let lag = c.build_lag.min(self.n_quarters);
+            for x in &mut st.in_service[..lag] {
+                *x = p.pipeline / c.build_lag as f64 * cost_per_gw;
+            }
+            st.log_plan = p.capex.max(f64::MIN_POSITIVE).ln();
+            st.plan_growth_dt = p.capex_growth * DT_YEARS;
+            st.plan_decay = (-DT_YEARS / p.capex_decay_years).exp();
+            st.log_core = p.core_ocf.max(f64::MIN_POSITIVE).ln();
+            st.capacity = p.capacity;
+            st.new_depreciation = 0.0;
+            st.cash = p.cash;
+            st.debt = p.debt;
+            st.coupon_sum = p.debt * p.coupon;
+            st.net_leverage = 0.0;
+            st.low_dscr_run = 0;
+            st.cumulative_ai = 0.0;
+            st.events = [EventState::default(); 3];
+        }
+    }
+
+    /// Pass 1: market access, capex and capacity of every company. Returns
+    /// the capacity offered to the market: what is not taken by the labs'
+    /// contracts (`lab_paid × gw_per_payment`).
+    #[inline]
+    pub fn invest(
+        &self,
+        paths: &mut [CompanyPath],
+        ind: &IndustryNumbers<f64>,
+        cond: &Conditions,
+        lab_paid: &[f64],
+        q: usize,
+    ) -> f64 {
+        let keep = (1.0 - ind.obsolescence).powf(DT_YEARS);
+        let mut offered = 0.0;
+        for ((c, st), paid) in self.companies.iter().zip(paths.iter_mut()).zip(lab_paid) {
+            let p = &st.p;
+            st.access = !(c.high_yield && cond.bust) && st.net_leverage <= p.max_leverage;
+            st.log_plan += st.plan_growth_dt;
+            st.plan_growth_dt *= st.plan_decay;
+            let plan = st.log_plan.exp() * st.regime[cond.regime];
+            st.cut = st.cash < p.min_cash && !st.access;
+            st.capex = if st.cut { p.maintenance * plan } else { plan };
+            st.ordered[q] = st.capex / cond.unit_cost;
+            st.spent[q] = st.capex;
+            let arriving = if q >= c.build_lag {
+                st.in_service[q] = st.spent[q - c.build_lag];
+                st.ordered[q - c.build_lag]
+            } else {
+                p.pipeline / c.build_lag as f64
+            };
+            st.capacity = st.capacity * keep + arriving;
+            st.offered = (st.capacity - paid * cond.gw_per_payment).max(0.0);
+            offered += st.offered;
+        }
+        offered
+    }
+
+    /// Pass 2: revenue, income statement, debt and cash of every company,
+    /// given the market's `utilisation` and the labs' payments.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn operate<R: Recorder>(
+        &self,
+        paths: &mut [CompanyPath],
+        ind: &IndustryNumbers<f64>,
+        cond: &Conditions,
+        utilisation: f64,
+        lab_paid: &[f64],
+        recovered: &[f64],
+        q: usize,
+        rec: &mut R,
+    ) -> Totals {
+        let mut totals = Totals {
+            utilisation,
+            ..Totals::default()
+        };
+        for (i, (c, st)) in self.companies.iter().zip(paths.iter_mut()).enumerate() {
+            let p = &st.p;
+            let ids = &c.ids;
+            let rental = cond.revenue_per_gw * utilisation * st.offered * DT_YEARS;
+            let ai_revenue = lab_paid[i] + recovered[i] + rental;
+            let ai_opex = ind.opex_per_gw * st.capacity * DT_YEARS;
+            st.log_core += p.core_growth * DT_YEARS + p.core_vol * DT_YEARS.sqrt() * cond.z_core;
+            let core = if p.core_ocf > 0.0 {
+                st.log_core.exp()
+            } else {
+                0.0
+            };
+            let ebitda = core + ai_revenue - ai_opex;
+
+            // Depreciation: new vintages over their life, plus the run-off
+            // of the assets in service at the start.
+            let life = st.life_quarters;
+            st.new_depreciation += st.in_service[q] / life as f64;
+            if q >= life {
+                st.new_depreciation -= st.in_service[q - life] / life as f64;
+            }
+            let legacy = p.depreciation * (1.0 - q as f64 / life as f64).max(0.0);
+            let depreciation = legacy + st.new_depreciation;
+
+            let interest = st.coupon_sum * DT_YEARS;
+            let principal = st.debt / (4.0 * p.maturity_years);
+            let taxes = p.tax_rate * (ebitda - depreciation - interest).max(0.0);
+            let fcf = ebitda - taxes - st.capex;
+            let before = st.cash + fcf - interest - principal;
+            let leverage_addon = ind.spread_per_turn * (st.net_leverage - ind.free_turns).max(0.0);
+            let bust_addon = if cond.bust { ind.spread_bust } else { 0.0 };
+            let new_rate =
+                cond.short_rate + p.spread + leverage_addon + bust_addon + cond.contagion_spread;
+            let issuance = if before < p.min_cash && st.access {
+                p.min_cash - before
+            } else {
+                0.0
+            };
+            if st.debt > 0.0 {
+                st.coupon_sum *= 1.0 - principal / st.debt;
+            }
+            st.coupon_sum += issuance * new_rate;
+            st.debt += issuance - principal;
+            st.cash = before + issuance;
+
+            let service = interest + principal;
+            let dscr = ratio(ebitda - taxes, service);
+            let interest_cover = ratio(ebitda, interest);
+            let net_debt = st.debt - st.cash;
+            st.net_leverage = if ebitda > 0.0 {
+                (net_debt / (4.0 * ebitda)).clamp(-RATIO_CAP, RATIO_CAP)
+            } else if net_debt > 0.0 {
+                RATIO_CAP
+            } else {
+                0.0
+            };
+            st.low_dscr_run = if dscr < 1.0 { st.low_dscr_run + 1 } else { 0 };
+            let distress = st.low_dscr_run >= 2 || (st.cash < 0.0 && !st.access);
+            let ai_cash_flow = ai_revenue - ai_opex - st.capex;
+            st.cumulative_ai += ai_cash_flow;
+            let breakeven = !st.events[2].happened && st.cumulative_ai > 0.0;
+
+            totals.capex += st.capex;
+            totals.capacity += st.capacity;
+            totals.ai_revenue += ai_revenue;
+            totals.rental_revenue += rental;
+
+            rec.record(ids.capex, q, st.capex);
+            rec.record(ids.capacity, q, st.capacity);
+            rec.record(ids.lab_revenue, q, lab_paid[i]);
+            rec.record(ids.recoveries, q, recovered[i]);
+            rec.record(ids.rental_revenue, q, rental);
+            rec.record(ids.ai_revenue, q, ai_revenue);
+            rec.record(ids.ai_opex, q, ai_opex);
+            rec.record(ids.core_ocf, q, core);
+            rec.record(ids.ebitda, q, ebitda);
+            rec.record(ids.depreciation, q, depreciation);
+            rec.record(ids.interest, q, interest);
+            rec.record(ids.principal, q, principal);
+            rec.record(ids.taxes, q, taxes);
+            rec.record(ids.fcf, q, fcf);
+            rec.record(ids.issuance, q, issuance);
+            rec.record(ids.new_debt_rate, q, new_rate);
+            rec.record(ids.cash, q, st.cash);
+            rec.record(ids.debt, q, st.debt);
+            rec.record(ids.dscr, q, dscr);
+            rec.record(ids.interest_cover, q, interest_cover);
+            rec.record(ids.net_leverage, q, st.net_leverage);
+            rec.record(ids.ai_cash_flow, q, ai_cash_flow);
+            rec.record(ids.cumulative_ai_cash_flow, q, st.cumulative_ai);
+            let [d, cut, b] = &mut st.events;
+            ids.distress.record(d, distress, q, rec);
+            ids.capex_cut.record(cut, st.cut, q, rec);
+            ids.breakeven.record(b, breakeven, q, rec);
+        }
+        totals
+    }
+}
+
+/// `num / den`, capped at ±[`RATIO_CAP`], and the cap when `den` is zero.
+fn ratio(num: f64, den: f64) -> f64 {
+    if den > 0.0 {
+        (num / den).clamp(-RATIO_CAP, RATIO_CAP)
+    } else {
+        RATIO_CAP
+    }
+}

@@ -1,0 +1,117 @@
+//! Industry totals and the endogenous required revenue (DESIGN.md §4, step 6).
+//!
+//! ```text
+//! ai_revenue           = Σ providers' AI revenue (lab payments + recoveries + rental)
+//! end_user_ai_revenue  = Σ labs' revenue + Σ rental revenue (what end customers pay)
+//! supplier_revenue     = capex × accelerator share of the cost of a GW at today's prices
+//! hbm_revenue          = the HBM part of it
+//! required_revenue     = (prior_capex + cumulative capex) × (depreciation_rate + target_return) / margin
+//! revenue_coverage     = 4 × ai_revenue / required_revenue
+//! ```
+//!
+//! Flows are per quarter ($B); `required_revenue` is per year, like the
+//! published hurdles it is compared with (JPMorgan's $650B, Sequoia's $600B).
+
+use super::hyperscalers::{RATIO_CAP, Totals};
+use super::{MetricId, MetricRegistry};
+use crate::engine::Recorder;
+use crate::scenario::companies::IndustryNumbers;
+
+#[derive(Debug, Clone)]
+pub struct Industry {
+    ids: Ids,
+}
+
+#[derive(Debug, Clone)]
+struct Ids {
+    capex: MetricId,
+    cumulative_capex: MetricId,
+    capacity: MetricId,
+    utilisation: MetricId,
+    ai_revenue: MetricId,
+    end_user_ai_revenue: MetricId,
+    lab_revenue: MetricId,
+    lab_payments: MetricId,
+    rental_revenue: MetricId,
+    supplier_revenue: MetricId,
+    hbm_revenue: MetricId,
+    required_revenue: MetricId,
+    revenue_coverage: MetricId,
+    contagion_spread: MetricId,
+}
+
+/// Everything the industry adds up in a quarter.
+#[derive(Debug, Clone, Copy)]
+pub struct Quarter {
+    pub totals: Totals,
+    pub lab_revenue: f64,
+    pub lab_payments: f64,
+    pub gpu: f64,
+    pub hbm: f64,
+    pub contagion_spread: f64,
+}
+
+impl Industry {
+    pub fn new(registry: &mut MetricRegistry) -> Industry {
+        let mut add = |m: &str| registry.add("industry", m);
+        Industry {
+            ids: Ids {
+                capex: add("capex"),
+                cumulative_capex: add("cumulative_capex"),
+                capacity: add("capacity_gw"),
+                utilisation: add("utilisation"),
+                ai_revenue: add("ai_revenue"),
+                end_user_ai_revenue: add("end_user_ai_revenue"),
+                lab_revenue: add("lab_revenue"),
+                lab_payments: add("lab_payments"),
+                rental_revenue: add("rental_revenue"),
+                supplier_revenue: add("supplier_revenue"),
+                hbm_revenue: add("hbm_revenue"),
+                required_revenue: add("required_revenue"),
+                revenue_coverage: add("revenue_coverage"),
+                contagion_spread: add("contagion_spread"),
+            },
+        }
+    }
+
+    /// Records the quarter's totals; `cumulative_capex` is carried by the caller.
+    #[inline]
+    pub fn record<R: Recorder>(
+        &self,
+        ind: &IndustryNumbers<f64>,
+        x: &Quarter,
+        cumulative_capex: &mut f64,
+        q: usize,
+        rec: &mut R,
+    ) {
+        let ids = &self.ids;
+        let t = &x.totals;
+        *cumulative_capex += t.capex;
+        let accel = (1.0 - ind.hbm_share) * x.gpu + ind.hbm_share * x.hbm;
+        let accel_cost = ind.gpu_share * accel;
+        let accel_share = accel_cost / (1.0 - ind.gpu_share + accel_cost);
+        let hbm_share = ind.gpu_share * ind.hbm_share * x.hbm / (1.0 - ind.gpu_share + accel_cost);
+        let required = (ind.prior_capex + *cumulative_capex)
+            * (ind.depreciation_rate + ind.target_return)
+            / ind.margin;
+        let coverage = if required > 0.0 {
+            (4.0 * t.ai_revenue / required).min(RATIO_CAP)
+        } else {
+            RATIO_CAP
+        };
+        rec.record(ids.capex, q, t.capex);
+        rec.record(ids.cumulative_capex, q, *cumulative_capex);
+        rec.record(ids.capacity, q, t.capacity);
+        rec.record(ids.utilisation, q, t.utilisation);
+        rec.record(ids.ai_revenue, q, t.ai_revenue);
+        rec.record(ids.end_user_ai_revenue, q, x.lab_revenue + t.rental_revenue);
+        rec.record(ids.lab_revenue, q, x.lab_revenue);
+        rec.record(ids.lab_payments, q, x.lab_payments);
+        rec.record(ids.rental_revenue, q, t.rental_revenue);
+        rec.record(ids.supplier_revenue, q, t.capex * accel_share);
+        rec.record(ids.hbm_revenue, q, t.capex * hbm_share);
+        rec.record(ids.required_revenue, q, required);
+        rec.record(ids.revenue_coverage, q, coverage);
+        rec.record(ids.contagion_spread, q, x.contagion_spread);
+    }
+}

@@ -1,0 +1,366 @@
+//! Labs: revenue, burn, compute commitments, funding rounds, renegotiation
+//! and default (DESIGN.md §4, step 4).
+//!
+//! Each quarter, for each lab in scenario order: revenue grows by a growth
+//! rate that decays towards maturity plus a shock (a loading on the common
+//! `lab_revenue` shock, the rest the lab's own); non-compute opex is a share
+//! of revenue; the commitments due this quarter are the schedule times the
+//! lab's `scale` (1, lowered by a renegotiation haircut). When cash after
+//! paying would cover fewer than `runway_quarters` of burn, the lab tries to
+//! raise a round (success probability by regime). After a failed raise it
+//! may renegotiate once (a haircut on everything still owed) and it defaults
+//! if its cash is still negative; the exogenous hazard can also default it.
+//! A defaulting lab pays nothing from that quarter on; each provider
+//! receives `recovery` (by regime) × the value still owed to it,
+//! `recovery_lag` quarters later, and the default may move the regime to
+//! bust and widen credit spreads (contagion).
+//!
+//! Every draw is made every quarter, alive or not, so antithetic partners
+//! stay aligned.
+
+use super::metrics::{EventIds, EventState};
+use super::{MetricId, MetricRegistry};
+use crate::engine::Recorder;
+use crate::process::DT_YEARS;
+use crate::process::draws::PathRandom;
+use crate::scenario::Lab;
+use crate::scenario::companies::LabNumbers;
+use crate::scenario::param::Sampler;
+
+/// One lab's fixed structure.
+#[derive(Debug, Clone)]
+struct LabModel {
+    samplers: LabNumbers<Sampler>,
+    success: Vec<Sampler>,
+    recovery: Vec<Sampler>,
+    recovery_lag: usize,
+    /// Per commitment: provider, total sampler, share of the total due in
+    /// each simulated quarter, share still owed from each simulated quarter
+    /// on (including payments after the horizon).
+    commitments: Vec<CommitmentModel>,
+    ids: Ids,
+}
+
+#[derive(Debug, Clone)]
+struct CommitmentModel {
+    provider: usize,
+    total: Sampler,
+    due_share: Vec<f64>,
+    owed_share: Vec<f64>,
+}
+
+#[derive(Debug, Clone)]
+struct Ids {
+    revenue: MetricId,
+    opex: MetricId,
+    due: MetricId,
+    paid: MetricId,
+    raised: MetricId,
+    cash: MetricId,
+    scale: MetricId,
+    recovery_paid: MetricId,
+    default: EventIds,
+    renegotiation: EventIds,
+    funding_failed: EventIds,
+}
+
+/// All labs of a scenario.
+#[derive(Debug, Clone, Default)]
+pub struct Labs {
+    labs: Vec<LabModel>,
+    n_providers: usize,
+    n_quarters: usize,
+}
+
+/// One lab's state on a path.
+#[derive(Debug, Clone)]
+pub struct LabPath {
+    p: LabNumbers<f64>,
+    success: Vec<f64>,
+    recovery: Vec<f64>,
+    /// Scheduled payments at scale 1, `[provider * n_quarters + q]`.
+    due: Vec<f64>,
+    /// Value still owed from quarter q on at scale 1, same layout.
+    owed: Vec<f64>,
+    log_revenue: f64,
+    /// Quarterly log-growth this quarter, and its decay factor per quarter.
+    growth_dt: f64,
+    growth_decay: f64,
+    cash: f64,
+    scale: f64,
+    alive: bool,
+    renegotiated: bool,
+    /// Recovery owed to each provider, paid in quarter `recovery_at`.
+    recovery_due: Vec<f64>,
+    recovery_at: usize,
+    events: [EventState; 3],
+}
+
+/// What the labs did this quarter, as the providers and the market see it.
+#[derive(Debug, Clone)]
+pub struct LabFlows {
+    /// Commitment payments received by each provider this quarter.
+    pub paid: Vec<f64>,
+    /// Recoveries received by each provider this quarter.
+    pub recovered: Vec<f64>,
+    /// Total revenue of the labs this quarter (end-user revenue).
+    pub revenue: f64,
+    /// A default this quarter moved the regime to bust.
+    pub force_bust: bool,
+    /// Spread added to new debt by defaults so far (annual).
+    pub contagion_spread: f64,
+}
+
+impl LabFlows {
+    fn clear(&mut self) {
+        self.paid.fill(0.0);
+        self.recovered.fill(0.0);
+        self.revenue = 0.0;
+        self.force_bust = false;
+    }
+}
+
+impl Labs {
+    /// Builds the labs and registers their metrics under `lab.<name>`.
+    pub fn new(
+        labs: &[Lab],
+        n_providers: usize,
+        n_quarters: usize,
+        registry: &mut MetricRegistry,
+    ) -> Labs {
+        let labs = labs
+            .iter()
+            .map(|lab| {
+                let entity = format!("lab.{}", lab.name);
+                let ids = Ids {
+                    revenue: registry.add(&entity, "revenue"),
+                    opex: registry.add(&entity, "opex"),
+                    due: registry.add(&entity, "commitments_due"),
+                    paid: registry.add(&entity, "commitments_paid"),
+                    raised: registry.add(&entity, "raised"),
+                    cash: registry.add(&entity, "cash"),
+                    scale: registry.add(&entity, "commitment_scale"),
+                    recovery_paid: registry.add(&entity, "recovery_paid"),
+                    default: registry.add_event(&entity, "default"),
+                    renegotiation: registry.add_event(&entity, "renegotiation"),
+                    funding_failed: registry.add_event(&entity, "funding_failed"),
+                };
+                let commitments = lab
+                    .commitments
+                    .iter()
+                    .map(|c| {
+                        let w = c.weights();
+                        // Simulated quarter q is schedule quarter q − start_offset.
+                        let k = |q: usize| q as i64 - c.start_offset;
+                        let due_share = (0..n_quarters)
+                            .map(|q| usize::try_from(k(q)).ok().and_then(|k| w.get(k)).copied())
+                            .map(|x| x.unwrap_or(0.0))
+                            .collect();
+                        let owed_share = (0..n_quarters)
+                            .map(|q| w[k(q).clamp(0, w.len() as i64) as usize..].iter().sum())
+                            .collect();
+                        CommitmentModel {
+                            provider: c.provider,
+                            total: c.total.sampler(),
+                            due_share,
+                            owed_share,
+                        }
+                    })
+                    .collect();
+                LabModel {
+                    samplers: lab.numbers.map(|p| p.sampler()),
+                    success: lab.funding_success.iter().map(|p| p.sampler()).collect(),
+                    recovery: lab.recovery.iter().map(|p| p.sampler()).collect(),
+                    recovery_lag: lab.recovery_lag,
+                    commitments,
+                    ids,
+                }
+            })
+            .collect();
+        Labs {
+            labs,
+            n_providers,
+            n_quarters,
+        }
+    }
+
+    /// Working state for a chunk of paths.
+    pub fn scratch(&self) -> Vec<LabPath> {
+        let cells = self.n_providers * self.n_quarters;
+        self.labs
+            .iter()
+            .map(|lab| LabPath {
+                p: LabNumbers::default(),
+                success: vec![0.0; lab.success.len()],
+                recovery: vec![0.0; lab.recovery.len()],
+                due: vec![0.0; cells],
+                owed: vec![0.0; cells],
+                log_revenue: 0.0,
+                growth_dt: 0.0,
+                growth_decay: 1.0,
+                cash: 0.0,
+                scale: 1.0,
+                alive: true,
+                renegotiated: false,
+                recovery_due: vec![0.0; self.n_providers],
+                recovery_at: usize::MAX,
+                events: [EventState::default(); 3],
+            })
+            .collect()
+    }
+
+    /// Flows for a chunk of paths.
+    pub fn flows(&self) -> LabFlows {
+        LabFlows {
+            paid: vec![0.0; self.n_providers],
+            recovered: vec![0.0; self.n_providers],
+            revenue: 0.0,
+            force_bust: false,
+            contagion_spread: 0.0,
+        }
+    }
+
+    /// Draws each lab's parameters and resets its state for a new path.
+    pub fn start_path<G: rand::Rng + ?Sized>(
+        &self,
+        paths: &mut [LabPath],
+        flows: &mut LabFlows,
+        rng: &mut G,
+    ) {
+        flows.contagion_spread = 0.0;
+        let nq = self.n_quarters;
+        for (lab, st) in self.labs.iter().zip(paths.iter_mut()) {
+            st.p = lab.samplers.map(|s| s.draw(rng));
+            for (v, s) in st.success.iter_mut().zip(&lab.success) {
+                *v = s.draw(rng);
+            }
+            for (v, s) in st.recovery.iter_mut().zip(&lab.recovery) {
+                *v = s.draw(rng);
+            }
+            st.due.fill(0.0);
+            st.owed.fill(0.0);
+            for c in &lab.commitments {
+                let total = c.total.draw(rng);
+                let row = c.provider * nq..(c.provider + 1) * nq;
+                for ((d, o), (ds, os)) in st.due[row.clone()]
+                    .iter_mut()
+                    .zip(&mut st.owed[row])
+                    .zip(c.due_share.iter().zip(&c.owed_share))
+                {
+                    *d += total * ds;
+                    *o += total * os;
+                }
+            }
+            st.log_revenue = st.p.revenue.max(f64::MIN_POSITIVE).ln();
+            st.growth_dt = st.p.growth * DT_YEARS;
+            st.growth_decay = (-DT_YEARS / st.p.decay_years).exp();
+            st.cash = st.p.cash;
+            st.scale = 1.0;
+            st.alive = true;
+            st.renegotiated = false;
+            st.recovery_due.fill(0.0);
+            st.recovery_at = usize::MAX;
+            st.events = [EventState::default(); 3];
+        }
+    }
+
+    /// Steps every lab through quarter `q` in regime `regime` with the
+    /// common lab-revenue shock `z_common`, fills `flows` and records.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn step<R: Recorder>(
+        &self,
+        paths: &mut [LabPath],
+        flows: &mut LabFlows,
+        regime: usize,
+        z_common: f64,
+        q: usize,
+        random: &mut PathRandom,
+        rec: &mut R,
+    ) {
+        flows.clear();
+        let nq = self.n_quarters;
+        for (lab, st) in self.labs.iter().zip(paths.iter_mut()) {
+            let own = random.normal();
+            let [u_hazard, u_funding, u_renegotiate, u_contagion] =
+                [(); 4].map(|_| random.uniform());
+            let p = &st.p;
+            let ids = &lab.ids;
+
+            let (mut revenue, mut opex, mut due, mut paid, mut raised) = (0.0, 0.0, 0.0, 0.0, 0.0);
+            let (mut defaulted, mut renegotiated, mut failed) = (false, false, false);
+            if st.alive {
+                let z = p.common * z_common + (1.0 - p.common * p.common).sqrt() * own;
+                st.log_revenue += st.growth_dt + p.vol * DT_YEARS.sqrt() * z;
+                st.growth_dt *= st.growth_decay;
+                revenue = st.log_revenue.exp() * DT_YEARS;
+                opex = p.opex_ratio * revenue;
+                let scheduled = |provider: usize| st.due[provider * nq + q];
+                due = st.scale * (0..self.n_providers).map(scheduled).sum::<f64>();
+                let operating = st.cash + revenue - opex;
+                let mut after = operating - due;
+                let burn = opex + due - revenue;
+                let short = after < 0.0 || (burn > 0.0 && after < p.runway_quarters * burn);
+                if short {
+                    if u_funding < st.success[regime] {
+                        raised = p.round;
+                    } else {
+                        failed = true;
+                        if !st.renegotiated && due > 0.0 && u_renegotiate < p.renegotiate {
+                            st.renegotiated = true;
+                            renegotiated = true;
+                            st.scale *= 1.0 - p.haircut;
+                            due *= 1.0 - p.haircut;
+                            after = operating - due;
+                        }
+                    }
+                }
+                after += raised;
+                let hazard = 1.0 - (-p.hazard * DT_YEARS).exp();
+                defaulted = (failed && after < 0.0) || u_hazard < hazard;
+                if defaulted {
+                    // Nothing is paid from this quarter on; providers are
+                    // owed recovery × what remains.
+                    st.alive = false;
+                    st.cash = operating + raised;
+                    let rate = st.recovery[regime];
+                    for (provider, r) in st.recovery_due.iter_mut().enumerate() {
+                        *r = rate * st.scale * st.owed[provider * nq + q];
+                    }
+                    st.recovery_at = q + lab.recovery_lag;
+                    st.scale = 0.0;
+                    flows.force_bust |= u_contagion < p.contagion_bust;
+                    flows.contagion_spread += p.contagion_spread;
+                } else {
+                    st.cash = after;
+                    for (provider, received) in flows.paid.iter_mut().enumerate() {
+                        let x = st.scale * scheduled(provider);
+                        *received += x;
+                        paid += x;
+                    }
+                }
+            }
+            let mut recovery_paid = 0.0;
+            if q == st.recovery_at {
+                for (received, r) in flows.recovered.iter_mut().zip(&st.recovery_due) {
+                    *received += r;
+                    recovery_paid += r;
+                }
+            }
+            flows.revenue += revenue;
+
+            rec.record(ids.revenue, q, revenue);
+            rec.record(ids.opex, q, opex);
+            rec.record(ids.due, q, due);
+            rec.record(ids.paid, q, paid);
+            rec.record(ids.raised, q, raised);
+            rec.record(ids.cash, q, st.cash);
+            rec.record(ids.scale, q, st.scale);
+            rec.record(ids.recovery_paid, q, recovery_paid);
+            let [d, r, f] = &mut st.events;
+            ids.default.record(d, defaulted, q, rec);
+            ids.renegotiation.record(r, renegotiated, q, rec);
+            ids.funding_failed.record(f, failed, q, rec);
+        }
+    }
+}

@@ -1,0 +1,498 @@
+//! Validation of `[industry]`, `[[hyperscaler]]` and `[[lab]]`: ranges of
+//! every number, names, regime maps, and commitments to known providers.
+
+use super::super::companies::*;
+use super::super::param::Param;
+use super::super::raw::{self, ByRegime};
+use super::{Rule, VOLATILITY, Validator};
+use crate::quarter::Quarter;
+use crate::scenario::Simulation;
+use crate::scenario::diagnostic::suggest;
+use toml::Spanned;
+
+const MONEY: Rule = Rule {
+    lo: 0.0,
+    hi: 1e5,
+    expected: "an amount between 0 and 100,000 ($ billions)",
+};
+const SHARE: Rule = Rule {
+    lo: 0.0,
+    hi: 1.0,
+    expected: "a share between 0 and 1",
+};
+const LOG_GROWTH: Rule = Rule {
+    lo: -3.0,
+    hi: 3.0,
+    expected: "an annual log-growth between -3 and 3 (0.47 ≈ +60%/yr)",
+};
+const DECAY_YEARS: Rule = Rule {
+    lo: 0.1,
+    hi: 1000.0,
+    expected: "a decay time between 0.1 and 1000 years",
+};
+const SPREAD: Rule = Rule {
+    lo: 0.0,
+    hi: 0.5,
+    expected: "an annual spread between 0 and 0.5 (0.008 = 80bp)",
+};
+const COUPON: Rule = Rule {
+    lo: 0.0,
+    hi: 1.0,
+    expected: "an annual coupon between 0 and 1 (0.045 = 4.5%)",
+};
+const GW: Rule = Rule {
+    lo: 0.0,
+    hi: 1e4,
+    expected: "a capacity between 0 and 10,000 GW",
+};
+
+const LAB_RULES: LabNumbers<Rule> = LabNumbers {
+    revenue: MONEY,
+    growth: LOG_GROWTH,
+    decay_years: DECAY_YEARS,
+    vol: VOLATILITY,
+    common: Rule {
+        lo: -1.0,
+        hi: 1.0,
+        expected: "a loading between -1 and 1 (1 = the lab moves with the common lab_revenue shock only)",
+    },
+    opex_ratio: Rule {
+        lo: 0.0,
+        hi: 10.0,
+        expected: "a ratio of cost to revenue between 0 and 10",
+    },
+    cash: MONEY,
+    runway_quarters: Rule {
+        lo: 0.0,
+        hi: 100.0,
+        expected: "a runway between 0 and 100 quarters",
+    },
+    round: MONEY,
+    hazard: Rule {
+        lo: 0.0,
+        hi: 5.0,
+        expected: "an annual default intensity between 0 and 5 (0.06 ≈ 6%/yr)",
+    },
+    renegotiate: SHARE,
+    haircut: SHARE,
+    contagion_bust: SHARE,
+    contagion_spread: SPREAD,
+};
+
+const HYPERSCALER_RULES: HyperscalerNumbers<Rule> = HyperscalerNumbers {
+    cash: MONEY,
+    min_cash: MONEY,
+    debt: MONEY,
+    coupon: COUPON,
+    maturity_years: Rule {
+        lo: 1.0,
+        hi: 100.0,
+        expected: "an average maturity between 1 and 100 years",
+    },
+    spread: SPREAD,
+    max_leverage: Rule {
+        lo: 0.0,
+        hi: 1000.0,
+        expected: "a net debt / EBITDA ratio between 0 and 1000",
+    },
+    tax_rate: SHARE,
+    core_ocf: MONEY,
+    core_growth: LOG_GROWTH,
+    core_vol: VOLATILITY,
+    capex: MONEY,
+    capex_growth: LOG_GROWTH,
+    capex_decay_years: DECAY_YEARS,
+    maintenance: SHARE,
+    capacity: GW,
+    pipeline: GW,
+    useful_life_years: Rule {
+        lo: 1.0,
+        hi: 50.0,
+        expected: "a useful life between 1 and 50 years",
+    },
+    depreciation: MONEY,
+};
+
+const INDUSTRY_RULES: IndustryNumbers<Rule> = IndustryNumbers {
+    cost_per_gw: Rule {
+        lo: 0.1,
+        hi: 1e4,
+        expected: "a cost between 0.1 and 10,000 $B per GW",
+    },
+    gpu_share: SHARE,
+    hbm_share: SHARE,
+    obsolescence: Rule {
+        lo: 0.0,
+        hi: 0.99,
+        expected: "an annual loss of capacity between 0 and 0.99",
+    },
+    opex_per_gw: Rule {
+        lo: 0.0,
+        hi: 1e3,
+        expected: "a cost between 0 and 1,000 $B per GW-year",
+    },
+    spread_per_turn: Rule {
+        lo: 0.0,
+        hi: 0.1,
+        expected: "an annual spread per turn of leverage between 0 and 0.1",
+    },
+    free_turns: Rule {
+        lo: 0.0,
+        hi: 100.0,
+        expected: "a net debt / EBITDA ratio between 0 and 100",
+    },
+    spread_bust: SPREAD,
+    prior_capex: MONEY,
+    depreciation_rate: SHARE,
+    target_return: Rule {
+        lo: -0.5,
+        hi: 1.0,
+        expected: "an annual return between -0.5 and 1",
+    },
+    margin: Rule {
+        lo: 0.01,
+        hi: 1.0,
+        expected: "a margin between 0.01 and 1",
+    },
+};
+
+impl Validator<'_> {
+    pub(super) fn industry(
+        &mut self,
+        raw: Option<&raw::RawIndustry>,
+        needed: bool,
+    ) -> Option<Industry> {
+        let Some(i) = raw else {
+            if needed {
+                self.error(
+                    None,
+                    "industry",
+                    "a scenario with [[hyperscaler]] tables needs an [industry] table (unit cost of capacity, credit conditions, required revenue)".into(),
+                    Some("copy the [industry] table from scenarios/base.toml".into()),
+                );
+            }
+            return None;
+        };
+        let refs = IndustryNumbers {
+            cost_per_gw: &i.cost_per_gw,
+            gpu_share: &i.gpu_share,
+            hbm_share: &i.hbm_share,
+            obsolescence: &i.obsolescence,
+            opex_per_gw: &i.opex_per_gw,
+            spread_per_turn: &i.credit.spread_per_turn,
+            free_turns: &i.credit.free_turns,
+            spread_bust: &i.credit.bust,
+            prior_capex: &i.required_revenue.prior_capex,
+            depreciation_rate: &i.required_revenue.depreciation_rate,
+            target_return: &i.required_revenue.target_return,
+            margin: &i.required_revenue.margin,
+        };
+        let numbers = refs.zip(&INDUSTRY_RULES, |key, p, rule| {
+            self.param(&format!("industry.{key}"), p, rule)
+        });
+        Some(Industry { numbers })
+    }
+
+    pub(super) fn hyperscalers(
+        &mut self,
+        raw: &[raw::RawHyperscaler],
+        states: &[String],
+    ) -> Vec<Hyperscaler> {
+        let names: Vec<&Spanned<String>> = raw.iter().map(|h| &h.name).collect();
+        self.unique_names("hyperscaler", &names);
+        raw.iter()
+            .map(|h| {
+                let name = h.name.get_ref().trim().to_string();
+                let prefix = format!("hyperscaler.{name}");
+                let refs = HyperscalerNumbers {
+                    cash: &h.cash,
+                    min_cash: &h.min_cash,
+                    debt: &h.debt,
+                    coupon: &h.coupon,
+                    maturity_years: &h.maturity_years,
+                    spread: &h.spread,
+                    max_leverage: &h.max_leverage,
+                    tax_rate: &h.tax_rate,
+                    core_ocf: &h.core.ocf,
+                    core_growth: &h.core.growth,
+                    core_vol: &h.core.vol,
+                    capex: &h.capex.start,
+                    capex_growth: &h.capex.growth,
+                    capex_decay_years: &h.capex.decay_years,
+                    maintenance: &h.capex.maintenance,
+                    capacity: &h.capacity,
+                    pipeline: &h.pipeline,
+                    useful_life_years: &h.useful_life_years,
+                    depreciation: &h.depreciation,
+                };
+                let numbers = refs.zip(&HYPERSCALER_RULES, |key, p, rule| {
+                    self.param(&format!("{prefix}.{key}"), p, rule)
+                });
+                let build_lag = self.count(
+                    &format!("{prefix}.build_lag_quarters"),
+                    &h.build_lag_quarters,
+                    1,
+                    40,
+                    "a build lag between 1 and 40 quarters",
+                );
+                let capex_regime = self.by_regime(
+                    &format!("{prefix}.capex.regime"),
+                    h.capex.regime.as_ref(),
+                    &Rule {
+                        lo: 0.0,
+                        hi: 10.0,
+                        expected: "a multiplier of the capex plan between 0 and 10",
+                    },
+                    states,
+                    Some(1.0),
+                );
+                Hyperscaler {
+                    name,
+                    numbers,
+                    high_yield: h.high_yield,
+                    build_lag,
+                    capex_regime,
+                }
+            })
+            .collect()
+    }
+
+    pub(super) fn labs(
+        &mut self,
+        raw: &[raw::RawLab],
+        states: &[String],
+        providers: &[Hyperscaler],
+        sim: &Simulation,
+    ) -> Vec<Lab> {
+        let names: Vec<&Spanned<String>> = raw.iter().map(|l| &l.name).collect();
+        self.unique_names("lab", &names);
+        raw.iter()
+            .map(|l| {
+                let name = l.name.get_ref().trim().to_string();
+                let prefix = format!("lab.{name}");
+                let refs = LabNumbers {
+                    revenue: &l.revenue.start,
+                    growth: &l.revenue.growth,
+                    decay_years: &l.revenue.decay_years,
+                    vol: &l.revenue.vol,
+                    common: &l.revenue.common,
+                    opex_ratio: &l.opex_ratio,
+                    cash: &l.cash,
+                    runway_quarters: &l.runway_quarters,
+                    round: &l.funding.round,
+                    hazard: &l.hazard,
+                    renegotiate: &l.renegotiation.probability,
+                    haircut: &l.renegotiation.haircut,
+                    contagion_bust: &l.contagion.bust,
+                    contagion_spread: &l.contagion.spread,
+                };
+                let numbers = refs.zip(&LAB_RULES, |key, p, rule| {
+                    self.param(&format!("{prefix}.{key}"), p, rule)
+                });
+                let funding_success = self.by_regime(
+                    &format!("{prefix}.funding.success"),
+                    Some(&l.funding.success),
+                    &SHARE,
+                    states,
+                    None,
+                );
+                let recovery = self.by_regime(
+                    &format!("{prefix}.recovery"),
+                    Some(&l.recovery),
+                    &SHARE,
+                    states,
+                    None,
+                );
+                let recovery_lag = self.count(
+                    &format!("{prefix}.recovery_lag_quarters"),
+                    &l.recovery_lag_quarters,
+                    0,
+                    40,
+                    "a lag between 0 and 40 quarters",
+                );
+                let commitments = l
+                    .commitment
+                    .iter()
+                    .map(|c| self.commitment(&prefix, c, providers, sim))
+                    .collect();
+                Lab {
+                    name,
+                    numbers,
+                    funding_success,
+                    recovery,
+                    recovery_lag,
+                    commitments,
+                }
+            })
+            .collect()
+    }
+
+    fn commitment(
+        &mut self,
+        lab: &str,
+        c: &raw::RawCommitment,
+        providers: &[Hyperscaler],
+        sim: &Simulation,
+    ) -> Commitment {
+        let provider_name = c.provider.get_ref().trim();
+        let prefix = format!("{lab}.commitment.{provider_name}");
+        let provider = match providers.iter().position(|p| p.name == provider_name) {
+            Some(i) => i,
+            None => {
+                let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+                let help = match suggest(provider_name, names.iter().copied()) {
+                    Some(best) => format!("did you mean \"{best}\"?"),
+                    None if names.is_empty() => {
+                        "add a [[hyperscaler]] table for the provider".into()
+                    }
+                    None => format!(
+                        "the providers are {names:?}; add a [[hyperscaler]] table for a new one"
+                    ),
+                };
+                self.error(
+                    Some(c.provider.span()),
+                    &format!("{prefix}.provider"),
+                    format!("no [[hyperscaler]] is named \"{provider_name}\""),
+                    Some(help),
+                );
+                0
+            }
+        };
+        let total = self.param(&format!("{prefix}.total"), &c.total, &MONEY);
+        let start = self.quarter(&format!("{prefix}.start"), &c.start);
+        let quarters = self.count(
+            &format!("{prefix}.quarters"),
+            &c.quarters,
+            1,
+            400,
+            "a schedule of 1 to 400 quarters",
+        );
+        let ramp_quarters = match &c.ramp_quarters {
+            None => 0,
+            Some(r) => self.count(
+                &format!("{prefix}.ramp_quarters"),
+                r,
+                0,
+                quarters as i64,
+                "a ramp of 0 quarters up to the length of the schedule",
+            ),
+        };
+        let start_offset = start.map_or(0, |q: Quarter| q.since(sim.start));
+        let end = sim.start.plus(sim.n_quarters as i64 - 1);
+        if let Some(q) = start
+            && q > end
+        {
+            self.error(
+                Some(c.start.span()),
+                &format!("{prefix}.start"),
+                format!(
+                    "{q} is after the simulated horizon {}–{end}; the commitment would never fall due",
+                    sim.start
+                ),
+                None,
+            );
+        }
+        Commitment {
+            provider,
+            total,
+            start_offset,
+            quarters,
+            ramp_quarters,
+        }
+    }
+
+    /// An integer count within `lo..=hi`.
+    fn count(&mut self, key: &str, v: &Spanned<i64>, lo: i64, hi: i64, expected: &str) -> usize {
+        let x = *v.get_ref();
+        if x < lo || x > hi {
+            self.error(
+                Some(v.span()),
+                key,
+                format!("expected {expected}, found {x}"),
+                None,
+            );
+        }
+        x.clamp(lo, hi) as usize
+    }
+
+    fn unique_names(&mut self, table: &str, names: &[&Spanned<String>]) {
+        for (i, n) in names.iter().enumerate() {
+            let name = n.get_ref().trim();
+            if name.is_empty() || name.contains('.') {
+                self.error(
+                    Some(n.span()),
+                    &format!("{table}.name"),
+                    format!("expected a non-empty name without dots, found \"{name}\""),
+                    Some("names appear in metric paths such as lab.OpenAI.cash".into()),
+                );
+            } else if names[..i].iter().any(|o| o.get_ref().trim() == name) {
+                self.error(
+                    Some(n.span()),
+                    &format!("{table}.{name}.name"),
+                    format!("two [[{table}]] tables are named \"{name}\""),
+                    Some("give each its own name".into()),
+                );
+            }
+        }
+    }
+
+    /// A value per regime state; a missing state takes `default`, or is an
+    /// error when there is none.
+    fn by_regime(
+        &mut self,
+        key: &str,
+        map: Option<&ByRegime>,
+        rule: &Rule,
+        states: &[String],
+        default: Option<f64>,
+    ) -> Vec<Param> {
+        let mut out: Vec<Option<Param>> = vec![default.map(Param::Fixed); states.len()];
+        let Some(map) = map else {
+            return out
+                .into_iter()
+                .map(|p| p.unwrap_or(Param::Fixed(0.0)))
+                .collect();
+        };
+        for (name, p) in map.get_ref() {
+            let k = format!("{key}.{name}");
+            let value = self.param(&k, p, rule);
+            match states.iter().position(|s| s == name) {
+                Some(i) => out[i] = Some(value),
+                None => {
+                    let help = suggest(name, states.iter().map(String::as_str))
+                        .map(|b| format!("did you mean `{b}`?"));
+                    self.error(
+                        Some(p.span()),
+                        &k,
+                        format!("\"{name}\" is not a regime state (states are {states:?})"),
+                        help,
+                    );
+                }
+            }
+        }
+        let missing: Vec<&str> = states
+            .iter()
+            .zip(&out)
+            .filter(|(_, p)| p.is_none())
+            .map(|(s, _)| s.as_str())
+            .collect();
+        if !missing.is_empty() {
+            self.error(
+                Some(map.span()),
+                key,
+                format!("expected a value for every regime state, missing {missing:?}"),
+                Some(format!(
+                    "write one value per state: {{ {} }}",
+                    states
+                        .iter()
+                        .map(|s| format!("{s} = …"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+        }
+        out.into_iter()
+            .map(|p| p.unwrap_or(Param::Fixed(0.0)))
+            .collect()
+    }
+}
