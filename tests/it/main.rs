@@ -11,6 +11,7 @@
 //! Golden files are regenerated with `SIM_UPDATE_GOLDEN=1 cargo test --release`
 //! and reviewed like code. Slow tests run only with `SIM_SLOW_TESTS=1`.
 
+mod balance_sheets;
 mod cli;
 mod common;
 mod deterministic;
