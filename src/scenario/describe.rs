@@ -43,6 +43,33 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
     for (state, scale) in m.regime.states.iter().zip(&m.demand.regime_scale) {
         p(&format!("market.demand.regime_scale.{state}"), scale);
     }
+    if let Some(i) = &s.industry {
+        for (key, v) in i.numbers.fields() {
+            p(&format!("industry.{key}"), v);
+        }
+    }
+    let states = &m.regime.states;
+    for h in &s.hyperscalers {
+        let e = format!("hyperscaler.{}", h.name);
+        for (key, v) in h.numbers.fields() {
+            p(&format!("{e}.{key}"), v);
+        }
+        for (state, v) in states.iter().zip(&h.capex_regime) {
+            p(&format!("{e}.capex.regime.{state}"), v);
+        }
+    }
+    for l in &s.labs {
+        let e = format!("lab.{}", l.name);
+        for (key, v) in l.numbers.fields() {
+            p(&format!("{e}.{key}"), v);
+        }
+        for (state, v) in states.iter().zip(&l.funding_success) {
+            p(&format!("{e}.funding.success.{state}"), v);
+        }
+        for (state, v) in states.iter().zip(&l.recovery) {
+            p(&format!("{e}.recovery.{state}"), v);
+        }
+    }
     let sim = &s.simulation;
     let mut out = vec![
         ("simulation.start".to_string(), sim.start.to_string()),
@@ -70,6 +97,35 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
         "market.regime.transition".to_string(),
         format!("{:?}", m.regime.transition),
     ));
+    for h in &s.hyperscalers {
+        out.push((
+            format!("hyperscaler.{}.build_lag_quarters", h.name),
+            h.build_lag.to_string(),
+        ));
+        out.push((
+            format!("hyperscaler.{}.high_yield", h.name),
+            h.high_yield.to_string(),
+        ));
+    }
+    for l in &s.labs {
+        out.push((
+            format!("lab.{}.recovery_lag_quarters", l.name),
+            l.recovery_lag.to_string(),
+        ));
+        for c in &l.commitments {
+            let start = s.simulation.start.plus(c.start_offset);
+            out.push((
+                format!(
+                    "lab.{}.commitment.{}",
+                    l.name, s.hyperscalers[c.provider].name
+                ),
+                format!(
+                    "{} over {} quarters from {start}, ramp {}",
+                    c.total, c.quarters, c.ramp_quarters
+                ),
+            ));
+        }
+    }
     for t in &s.thresholds {
         let by = s.simulation.start.plus(t.by_idx as i64);
         out.push((

@@ -60,6 +60,13 @@ fn bad_scenarios_exit_1_with_located_messages() {
         ("threshold_bad_op", "threshold.cheap GPUs.op"),
         ("threshold_by_outside", "outside the simulated horizon"),
         ("threshold_duplicate", "two thresholds are named"),
+        ("unknown_provider", "did you mean \"Neo\"?"),
+        ("missing_regime_state", "missing [\"digestion\"]"),
+        ("negative_cash", "hyperscaler.Big.cash"),
+        (
+            "duplicate_company",
+            "two [[hyperscaler]] tables are named \"Big\"",
+        ),
     ];
     for (name, key) in cases {
         let path = bad(name);
