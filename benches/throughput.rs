@@ -2,12 +2,14 @@
 //! drawing the same normals.
 //!
 //! `engine/base/T threads/N paths`: a full `engine::run` of
-//! `scenarios/base.toml` (market layer, streaming statistics included).
+//! `scenarios/base.toml` (market, six companies, two labs, industry and two
+//! thresholds; streaming statistics included). `engine/market_only`: the
+//! same scenario with its market layer alone, for comparison.
 //! `model/no statistics`: the same paths through the model with a recorder
 //! that only sums the values, on one thread: the simulation without the
 //! statistics. `floor/normals`: seeding one Xoshiro256++ per path and drawing the
 //! normals and uniforms the base scenario consumes per path (20 quarters ×
-//! 5 normals and 2 uniforms), on one thread. The ratio of the two
+//! 9 normals and 10 uniforms), on one thread. The ratio of the two
 //! one-thread figures is what the engine costs above its random numbers.
 //!
 //! Run: `cargo bench --bench throughput`. Throughput is reported in paths.
@@ -20,13 +22,42 @@ use sim::scenario;
 use std::hint::black_box;
 use std::path::Path;
 
-fn base_model() -> (Economy, u64) {
+fn base_scenario() -> scenario::Scenario {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let s = scenario::load(&root.join("scenarios/base.toml"), &[]).expect("base scenario loads");
+    scenario::load(&root.join("scenarios/base.toml"), &[]).expect("base scenario loads")
+}
+
+fn base_model() -> (Economy, u64) {
+    let s = base_scenario();
     (
         Economy::new(&s).expect("base scenario's thresholds resolve"),
         s.simulation.seed,
     )
+}
+
+/// The base scenario's market layer alone: no companies, labs or thresholds.
+fn market_only(c: &mut Criterion) {
+    let mut s = base_scenario();
+    s.hyperscalers.clear();
+    s.labs.clear();
+    s.industry = None;
+    s.thresholds.clear();
+    let model = Economy::new(&s).expect("market layer builds");
+    let paths = 131_072u64;
+    let mut group = c.benchmark_group("engine/market_only");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(paths));
+    let cfg = RunConfig {
+        n_paths: paths,
+        seed: s.simulation.seed,
+        antithetic: true,
+        threads: 1,
+        sample_paths: 0,
+    };
+    group.bench_function("1 threads/131072", |b| {
+        b.iter(|| black_box(engine::run(&model, &cfg, &|_| {}).expect("run")))
+    });
+    group.finish();
 }
 
 fn engine_throughput(c: &mut Criterion) {
@@ -34,7 +65,7 @@ fn engine_throughput(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine/base");
     group.sample_size(10);
     for threads in [1, 2] {
-        for paths in [16_384u64, 131_072] {
+        for paths in [8_192u64, 32_768] {
             group.throughput(Throughput::Elements(paths));
             let cfg = RunConfig {
                 n_paths: paths,
@@ -53,6 +84,13 @@ fn engine_throughput(c: &mut Criterion) {
     group.finish();
 }
 
+/// What the base scenario draws each quarter: 6 correlated shocks and a
+/// jump size; one idiosyncratic revenue shock per lab (2).
+const NORMALS_PER_QUARTER: usize = 6 + 1 + 2;
+/// The regime step and the jump count; four per lab (hazard, funding,
+/// renegotiation, contagion).
+const UNIFORMS_PER_QUARTER: usize = 2 + 4 * 2;
+
 fn normal_floor(c: &mut Criterion) {
     let (model, seed) = base_model();
     let quarters = model.n_quarters();
@@ -66,10 +104,12 @@ fn normal_floor(c: &mut Criterion) {
             for p in 0..paths {
                 let mut r = path_random(seed, p, true);
                 for _ in 0..quarters {
-                    for _ in 0..5 {
+                    for _ in 0..NORMALS_PER_QUARTER {
                         acc += r.normal();
                     }
-                    acc += r.uniform() + r.uniform();
+                    for _ in 0..UNIFORMS_PER_QUARTER {
+                        acc += r.uniform();
+                    }
                 }
             }
             black_box(acc)
@@ -111,6 +151,7 @@ fn model_without_statistics(c: &mut Criterion) {
 criterion_group!(
     benches,
     engine_throughput,
+    market_only,
     model_without_statistics,
     normal_floor
 );
