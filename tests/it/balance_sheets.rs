@@ -394,6 +394,21 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
     }
 }
 
+/// With no growth (revenue 2 a quarter, opex 1) and no funding, cash falls
+/// by opex + payments − revenue every quarter; the lab defaults in the first
+/// quarter its cash after paying would be negative.
+fn hand_default_quarter(mut cash: f64) -> Option<usize> {
+    for q in 0..8 {
+        let (big, neo) = lab_due(q);
+        let after = cash + 2.0 - 1.0 - big - neo;
+        if after < 0.0 {
+            return Some(q);
+        }
+        cash = after;
+    }
+    None
+}
+
 #[test]
 fn a_failed_raise_with_no_cash_defaults_in_the_hand_computed_quarter_with_contagion() {
     let s = companies(&[
@@ -402,21 +417,7 @@ fn a_failed_raise_with_no_cash_defaults_in_the_hand_computed_quarter_with_contag
         "lab.Lab.revenue.growth=0",
     ]);
     let r = run(&s, 2);
-    // Cash falls by opex + payments − revenue every quarter; it defaults in
-    // the first quarter its cash after paying would be negative.
-    let mut cash = 3.0;
-    let mut default_q = None;
-    for q in 0..8 {
-        let revenue = 8.0 * 0.25;
-        let (big, neo) = lab_due(q);
-        let after = cash + revenue - 0.5 * revenue - big - neo;
-        if after < 0.0 {
-            default_q = Some(q);
-            break;
-        }
-        cash = after;
-    }
-    let d = default_q.expect("the fixture defaults");
+    let d = hand_default_quarter(3.0).expect("the fixture defaults");
     assert_eq!(d, 0, "3 + 2 − 1 − 5 < 0: the lab defaults at once");
     for q in 0..8 {
         let by = value(&r, "lab.Lab", "default_by", q);
@@ -473,18 +474,7 @@ fn a_default_later_in_the_horizon_cuts_the_provider_revenue_in_that_quarter() {
         "lab.Lab.revenue.growth=0",
     ]);
     let r = run(&s, 2);
-    let mut cash = 10.0;
-    let mut d = None;
-    for q in 0..8 {
-        let (big, neo) = lab_due(q);
-        let after = cash + 2.0 - 1.0 - big - neo;
-        if after < 0.0 {
-            d = Some(q);
-            break;
-        }
-        cash = after;
-    }
-    let d = d.unwrap();
+    let d = hand_default_quarter(10.0).expect("the fixture defaults");
     assert!(d > 0);
     for q in 0..8 {
         let revenue = value(&r, "hyperscaler.Big", "lab_revenue", q);
