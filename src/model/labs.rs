@@ -86,6 +86,10 @@ pub struct LabPath {
     /// Quarterly log-growth this quarter, and its decay factor per quarter.
     growth_dt: f64,
     growth_decay: f64,
+    /// Loading on the lab's own shock, √(1 − common²), and the chance the
+    /// hazard fires in a quarter, 1 − e^(−hazard·Δt): fixed for the path.
+    own_loading: f64,
+    hazard_quarter: f64,
     cash: f64,
     scale: f64,
     alive: bool,
@@ -198,6 +202,8 @@ impl Labs {
                 log_revenue: 0.0,
                 growth_dt: 0.0,
                 growth_decay: 1.0,
+                own_loading: 0.0,
+                hazard_quarter: 0.0,
                 cash: 0.0,
                 scale: 1.0,
                 alive: true,
@@ -254,6 +260,8 @@ impl Labs {
             st.log_revenue = st.p.revenue.max(f64::MIN_POSITIVE).ln();
             st.growth_dt = st.p.growth * DT_YEARS;
             st.growth_decay = (-DT_YEARS / st.p.decay_years).exp();
+            st.own_loading = (1.0 - st.p.common * st.p.common).sqrt();
+            st.hazard_quarter = 1.0 - (-st.p.hazard * DT_YEARS).exp();
             st.cash = st.p.cash;
             st.scale = 1.0;
             st.alive = true;
@@ -290,7 +298,7 @@ impl Labs {
             let (mut revenue, mut opex, mut due, mut paid, mut raised) = (0.0, 0.0, 0.0, 0.0, 0.0);
             let (mut defaulted, mut renegotiated, mut failed) = (false, false, false);
             if st.alive {
-                let z = p.common * z_common + (1.0 - p.common * p.common).sqrt() * own;
+                let z = p.common * z_common + st.own_loading * own;
                 st.log_revenue += st.growth_dt + p.vol * DT_YEARS.sqrt() * z;
                 st.growth_dt *= st.growth_decay;
                 revenue = st.log_revenue.exp() * DT_YEARS;
@@ -316,8 +324,7 @@ impl Labs {
                     }
                 }
                 after += raised;
-                let hazard = 1.0 - (-p.hazard * DT_YEARS).exp();
-                defaulted = (failed && after < 0.0) || u_hazard < hazard;
+                defaulted = (failed && after < 0.0) || u_hazard < st.hazard_quarter;
                 if defaulted {
                     // Nothing is paid from this quarter on; providers are
                     // owed recovery × what remains.
