@@ -21,6 +21,8 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario and print its resolved parameters (exit 0 or 1).
     Validate(ValidateArgs),
+    /// Print every value of a scenario with its unit and source (fact, derivation or assumption).
+    Explain(ExplainArgs),
     /// Write a commented starter scenario that runs.
     Init(InitArgs),
 }
@@ -59,6 +61,28 @@ pub struct ValidateArgs {
     /// Override a scenario value by dotted path (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
+    /// Also fail on warnings and on numbers that cite no source.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override a scenario value by dotted path (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// `text` for reading, `csv` for a spreadsheet.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+/// Output format of `sim explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Csv,
 }
 
 #[derive(Debug, Args)]

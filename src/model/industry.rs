@@ -2,11 +2,14 @@
 //!
 //! ```text
 //! ai_revenue           = Σ providers' AI revenue (lab payments + recoveries + rental)
+//! recurring_ai_revenue = ai_revenue − recoveries: without the one-off recoveries on
+//!                        defaulted contracts, so a default's lump does not count
+//!                        as a year of revenue against the hurdles
 //! end_user_ai_revenue  = Σ labs' revenue + Σ rental revenue (what end customers pay)
 //! supplier_revenue     = capex × accelerator share of the cost of a GW at today's prices
 //! hbm_revenue          = the HBM part of it
 //! required_revenue     = (prior_capex + cumulative capex) × (depreciation_rate + target_return) / margin
-//! revenue_coverage     = 4 × ai_revenue / required_revenue
+//! revenue_coverage     = 4 × recurring_ai_revenue / required_revenue
 //! ```
 //!
 //! Flows are per quarter ($B); `required_revenue` is per year, like the
@@ -29,6 +32,7 @@ struct Ids {
     capacity: MetricId,
     utilisation: MetricId,
     ai_revenue: MetricId,
+    recurring_ai_revenue: MetricId,
     end_user_ai_revenue: MetricId,
     lab_revenue: MetricId,
     lab_payments: MetricId,
@@ -45,7 +49,10 @@ struct Ids {
 pub struct Quarter {
     pub totals: Totals,
     pub lab_revenue: f64,
+    /// Labs' payments, recoveries included.
     pub lab_payments: f64,
+    /// The recoveries on defaulted contracts among them.
+    pub recoveries: f64,
     pub gpu: f64,
     pub hbm: f64,
     pub contagion_spread: f64,
@@ -61,6 +68,7 @@ impl Industry {
                 capacity: add("capacity_gw"),
                 utilisation: add("utilisation"),
                 ai_revenue: add("ai_revenue"),
+                recurring_ai_revenue: add("recurring_ai_revenue"),
                 end_user_ai_revenue: add("end_user_ai_revenue"),
                 lab_revenue: add("lab_revenue"),
                 lab_payments: add("lab_payments"),
@@ -94,8 +102,9 @@ impl Industry {
         let required = (ind.prior_capex + *cumulative_capex)
             * (ind.depreciation_rate + ind.target_return)
             / ind.margin;
+        let recurring = t.ai_revenue - x.recoveries;
         let coverage = if required > 0.0 {
-            (4.0 * t.ai_revenue / required).min(RATIO_CAP)
+            (4.0 * recurring / required).min(RATIO_CAP)
         } else {
             RATIO_CAP
         };
@@ -104,6 +113,7 @@ impl Industry {
         rec.record(ids.capacity, q, t.capacity);
         rec.record(ids.utilisation, q, t.utilisation);
         rec.record(ids.ai_revenue, q, t.ai_revenue);
+        rec.record(ids.recurring_ai_revenue, q, recurring);
         rec.record(ids.end_user_ai_revenue, q, x.lab_revenue + t.rental_revenue);
         rec.record(ids.lab_revenue, q, x.lab_revenue);
         rec.record(ids.lab_payments, q, x.lab_payments);

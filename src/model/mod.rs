@@ -159,11 +159,13 @@ impl Economy {
             q,
             rec,
         );
-        let lab_payments = flows.paid.iter().sum::<f64>() + flows.recovered.iter().sum::<f64>();
+        let recoveries = flows.recovered.iter().sum::<f64>();
+        let lab_payments = flows.paid.iter().sum::<f64>() + recoveries;
         let x = industry::Quarter {
             totals,
             lab_revenue: flows.revenue,
             lab_payments,
+            recoveries,
             gpu: observed.gpu,
             hbm: observed.hbm,
             contagion_spread: flows.contagion_spread,

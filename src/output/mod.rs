@@ -7,6 +7,7 @@
 
 mod atomic;
 mod events_csv;
+mod explain;
 mod manifest;
 mod paths_csv;
 mod summary_csv;
@@ -14,6 +15,7 @@ mod thresholds_csv;
 
 pub use atomic::{Staged, commit, stage};
 pub use events_csv::{BreakevenInfo, EventInfo, write_breakeven, write_events};
+pub use explain::{EXPLAIN_COLUMNS, write_explain_csv, write_explain_text};
 pub use manifest::Manifest;
 pub use paths_csv::write_paths;
 pub use summary_csv::write_summary;

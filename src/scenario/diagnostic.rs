@@ -73,6 +73,9 @@ impl std::error::Error for Diagnostics {}
 pub struct Source {
     pub path: PathBuf,
     pub text: String,
+    /// The text as the user wrote it, when `text` has had citations lifted
+    /// out (same offsets); error messages quote this.
+    pub shown: Option<String>,
 }
 
 impl Source {
@@ -80,6 +83,7 @@ impl Source {
         Source {
             path: path.to_path_buf(),
             text,
+            shown: None,
         }
     }
 
@@ -107,7 +111,13 @@ impl Source {
             message: message.into(),
             help: None,
             line_text: position
-                .and_then(|(line, _)| self.text.lines().nth(line - 1))
+                .and_then(|(line, _)| {
+                    self.shown
+                        .as_deref()
+                        .unwrap_or(&self.text)
+                        .lines()
+                        .nth(line - 1)
+                })
                 .map(str::to_string),
         }
     }
@@ -150,6 +160,15 @@ impl Source {
     }
 }
 
+/// How a dotted path names the `i`th table of an array of tables: by its
+/// `name`, else by its `provider` (commitments), else by its index.
+pub fn array_label(t: &toml_edit::Table, i: usize) -> String {
+    ["name", "provider"]
+        .iter()
+        .find_map(|k| t.get(k).and_then(|n| n.as_str()))
+        .map_or(i.to_string(), str::to_string)
+}
+
 fn covers(span: Option<Range<usize>>, offset: usize) -> bool {
     span.is_some_and(|s| s.start <= offset && offset < s.end.max(s.start + 1))
 }
@@ -175,11 +194,7 @@ fn walk_item(item: &toml_edit::Item, offset: usize, path: &mut Vec<String>) -> b
         toml_edit::Item::Table(t) => walk_table(t, offset, path) || covers(t.span(), offset),
         toml_edit::Item::ArrayOfTables(a) => {
             for (i, t) in a.iter().enumerate() {
-                let label = t
-                    .get("name")
-                    .and_then(|n| n.as_str())
-                    .map_or(i.to_string(), str::to_string);
-                path.push(label);
+                path.push(array_label(t, i));
                 if walk_table(t, offset, path) {
                     return true;
                 }

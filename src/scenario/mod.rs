@@ -10,11 +10,15 @@
 pub mod companies;
 mod describe;
 pub mod diagnostic;
+pub mod explain;
+pub mod facts;
 pub mod overrides;
 pub mod param;
+pub mod provenance;
 pub mod raw;
 mod validate;
 
+use crate::number;
 use crate::quarter::Quarter;
 pub use companies::{Commitment, Hyperscaler, Industry, Lab};
 pub use describe::describe;
@@ -52,8 +56,54 @@ pub struct Scenario {
     pub hyperscalers: Vec<Hyperscaler>,
     pub labs: Vec<Lab>,
     pub thresholds: Vec<Threshold>,
+    /// Published back-of-envelope figures (`[[hurdle]]`); the model ignores them.
+    pub hurdles: Vec<Hurdle>,
+    /// Where every value comes from; the model ignores it.
+    pub provenance: Provenance,
 }
 
+/// `[[hurdle]]`: a published figure and the factors it is the product of,
+/// e.g. Sequoia's $600B = $150B of GPU run-rate × 2 × 2.
+#[derive(Debug, Clone)]
+pub struct Hurdle {
+    pub name: String,
+    pub factors: Vec<f64>,
+    pub published: f64,
+    pub unit: String,
+    /// Where `published` is written, for the warning when the product differs.
+    pub span: std::ops::Range<usize>,
+}
+
+impl Hurdle {
+    /// The product of the factors, in order.
+    pub fn computed(&self) -> f64 {
+        self.factors.iter().product()
+    }
+
+    /// Whether the product reproduces the published figure to the dollar
+    /// (figures are in billions, so within half a dollar is 5e-10).
+    pub fn reproduced(&self) -> bool {
+        (self.computed() - self.published).abs() <= 5e-10
+    }
+}
+
+/// Where a scenario's values come from: its citations, the fact table they
+/// refer to, every value's path and unit, and the warnings found.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    /// `facts = "…"` as written and where.
+    pub facts_key: Option<(String, std::ops::Range<usize>)>,
+    pub facts: Option<facts::FactTable>,
+    pub cited: Vec<provenance::Cited>,
+    /// Every value in file order.
+    pub leaves: Vec<provenance::Leaf>,
+    /// Unit of each checked parameter, by dotted path.
+    pub units: std::collections::BTreeMap<String, &'static str>,
+    /// Paths set on the command line.
+    pub overridden: Vec<String>,
+    /// Cited values that differ from their facts; hurdles not reproduced.
+    pub warnings: Vec<Diagnostic>,
+}
 /// `[[threshold]]`: a test on a metric path, e.g. annualized industry AI
 /// revenue ≥ 650 by 2030Q4.
 #[derive(Debug, Clone)]
@@ -254,10 +304,63 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
     })
 }
 
-/// Validates scenario text as if read from `path`.
+/// Validates scenario text as if read from `path` (a cited fact table is
+/// read relative to it).
 pub fn from_text(path: &Path, text: &str, overrides: &[Override]) -> Result<Scenario, Diagnostics> {
-    let text = overrides::apply(path, text, overrides)?;
-    validate::validate(&Source::new(path, text), overrides)
+    let shown = overrides::apply(path, text, overrides)?;
+    let lifted = provenance::lift(&Source::new(path, shown.clone()));
+    if !lifted.errors.is_empty() {
+        return Err(Diagnostics(lifted.errors));
+    }
+    let src = Source {
+        path: path.to_path_buf(),
+        text: lifted.text,
+        shown: Some(shown),
+    };
+    let mut scenario = validate::validate(&src, overrides)?;
+    let p = &mut scenario.provenance;
+    let mut errors = Vec::new();
+    if let Some((rel, span)) = &p.facts_key {
+        let file = path.parent().unwrap_or(Path::new("")).join(rel);
+        match facts::FactTable::load(&file) {
+            Ok(t) => p.facts = Some(t),
+            Err(problems) => {
+                let mut d = src.at(Some(span.clone()), "facts", problems.join("\n  "));
+                d.help = Some(format!(
+                    "`facts` is a path relative to the scenario file; it resolves to {}",
+                    file.display()
+                ));
+                errors.push(d);
+            }
+        }
+    }
+    if errors.is_empty() {
+        let (errs, warnings) = provenance::check(&src, &lifted.cited, p.facts.as_ref());
+        errors = errs;
+        p.warnings = warnings;
+    }
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    for h in &scenario.hurdles {
+        if !h.reproduced() {
+            let mut d = src.at(
+                Some(h.span.clone()),
+                &format!("hurdle.{}.published", h.name),
+                format!(
+                    "the factors multiply to {}, not the published {}",
+                    number::shortest(h.computed()),
+                    number::shortest(h.published)
+                ),
+            );
+            d.help = Some("check the factors against the publication".to_string());
+            p.warnings.push(d);
+        }
+    }
+    p.leaves = provenance::leaves(&src.text, &lifted.cited);
+    p.cited = lifted.cited;
+    p.overridden = overrides.iter().map(|o| o.path.clone()).collect();
+    Ok(scenario)
 }
 
 /// Why a scenario could not be loaded.

@@ -5,7 +5,7 @@
 //! so later errors still point at the right line of the user's file. Only
 //! existing keys can be set: a misspelt path is an error, never a silent no-op.
 
-use super::diagnostic::{Diagnostic, Diagnostics, suggest};
+use super::diagnostic::{Diagnostic, Diagnostics, array_label, suggest};
 use std::path::Path;
 use std::str::FromStr;
 use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
@@ -155,11 +155,14 @@ fn set_in_table(
             let name = segments[depth + 1];
             let names: Vec<String> = array
                 .iter()
-                .filter_map(|t| t.get("name").and_then(|n| n.as_str()).map(str::to_string))
+                .enumerate()
+                .map(|(i, t)| array_label(t, i))
                 .collect();
             match array
                 .iter_mut()
-                .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
+                .enumerate()
+                .find(|(i, t)| array_label(t, *i) == name)
+                .map(|(_, t)| t)
             {
                 Some(sub) => set_in_table(sub, segments, depth + 2, o),
                 None => Err(missing(o, segments, depth + 1, &names)),

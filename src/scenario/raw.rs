@@ -15,6 +15,9 @@ pub type P = Spanned<Param>;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
+    /// The fact table cited values refer to, relative to the scenario file.
+    #[serde(default)]
+    pub facts: Option<Spanned<String>>,
     pub simulation: RawSimulation,
     pub market: RawMarket,
     #[serde(default)]
@@ -27,6 +30,19 @@ pub struct RawScenario {
     pub lab: Vec<RawLab>,
     #[serde(default)]
     pub threshold: Vec<RawThreshold>,
+    #[serde(default)]
+    pub hurdle: Vec<RawHurdle>,
+}
+
+/// `[[hurdle]]`: a published back-of-envelope figure as a product of factors.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHurdle {
+    pub name: Spanned<String>,
+    pub factors: Spanned<Vec<f64>>,
+    pub published: Spanned<f64>,
+    #[serde(default)]
+    pub unit: Option<String>,
 }
 
 /// A value given per regime state: `{ boom = 0.9, digestion = 0.6, bust = 0.15 }`.

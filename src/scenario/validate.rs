@@ -7,6 +7,7 @@ use super::param::Param;
 use super::raw::{self, P};
 use super::*;
 use crate::process::correlation::cholesky_psd;
+use std::collections::BTreeMap;
 use toml::Spanned;
 
 mod companies;
@@ -27,6 +28,7 @@ pub(super) fn validate(src: &Source, overrides: &[Override]) -> Result<Scenario,
         src,
         overrides,
         errors: Vec::new(),
+        units: BTreeMap::new(),
     };
     let scenario = v.scenario(raw);
     if v.errors.is_empty() {
@@ -82,6 +84,8 @@ struct Validator<'a> {
     src: &'a Source,
     overrides: &'a [Override],
     errors: Vec<Diagnostic>,
+    /// The unit of every parameter checked, by dotted path.
+    units: BTreeMap<String, &'static str>,
 }
 
 /// What a parameter's values must satisfy, and how to say it.
@@ -89,48 +93,58 @@ struct Rule {
     lo: f64,
     hi: f64,
     expected: &'static str,
+    /// The unit `sim explain` prints next to the value.
+    unit: &'static str,
 }
 
 const VOLATILITY: Rule = Rule {
     lo: 0.0,
     hi: 5.0,
     expected: "a volatility between 0 and 5 (annual, 0.35 = 35%)",
+    unit: "per year (volatility)",
 };
 /// Index levels (1.0 = today): positive and within a factor of 1,000.
 const INDEX: Rule = Rule {
     lo: 1e-3,
     hi: 1e3,
     expected: "an index level between 0.001 and 1000 (1.0 = today)",
+    unit: "index, 1 = today",
 };
 const RENTAL: Rule = Rule {
     lo: 1e-3,
     hi: 1e3,
     expected: "a rental price between 0.001 and 1000 $ per GPU-hour",
+    unit: "$ per GPU-hour",
 };
 const GPUS_PER_GW: Rule = Rule {
     lo: 1e3,
     hi: 1e8,
     expected: "between 1,000 and 100,000,000 GPUs per GW of IT load",
+    unit: "GPUs per GW",
 };
 const DEMAND_GW: Rule = Rule {
     lo: 1e-3,
     hi: 1e5,
     expected: "a demand between 0.001 and 100,000 GW",
+    unit: "GW of IT load",
 };
 const DRIFT: Rule = Rule {
     lo: -0.99,
     hi: 10.0,
     expected: "an expected annual change above -100% (-0.25 = -25%/yr)",
+    unit: "expected change per year",
 };
 const SPEED: Rule = Rule {
     lo: 0.0,
     hi: 100.0,
     expected: "a mean-reversion speed between 0 and 100 per year",
+    unit: "per year (reversion speed)",
 };
 const RATE: Rule = Rule {
     lo: -0.2,
     hi: 1.0,
     expected: "an annual rate between -0.2 and 1 (0.037 = 3.7%)",
+    unit: "per year (rate)",
 };
 
 impl Validator<'_> {
@@ -151,6 +165,7 @@ impl Validator<'_> {
     }
 
     fn param(&mut self, key: &str, p: &P, rule: &Rule) -> Param {
+        self.units.insert(key.to_string(), rule.unit);
         let value = p.get_ref().clone();
         if let Err(msg) = value.check() {
             self.error(Some(p.span()), key, msg, None);
@@ -210,6 +225,12 @@ impl Validator<'_> {
             .enumerate()
             .map(|(i, t)| self.threshold(i, t, &raw.threshold, &simulation))
             .collect();
+        let hurdles = self.hurdles(&raw.hurdle);
+        let provenance = Provenance {
+            facts_key: raw.facts.as_ref().map(|f| (f.get_ref().clone(), f.span())),
+            units: std::mem::take(&mut self.units),
+            ..Provenance::default()
+        };
         Scenario {
             simulation,
             market,
@@ -218,7 +239,43 @@ impl Validator<'_> {
             hyperscalers,
             labs,
             thresholds,
+            hurdles,
+            provenance,
         }
+    }
+
+    fn hurdles(&mut self, raw: &[raw::RawHurdle]) -> Vec<Hurdle> {
+        let names: Vec<&Spanned<String>> = raw.iter().map(|h| &h.name).collect();
+        self.unique_names("hurdle", &names);
+        raw.iter()
+            .map(|h| {
+                let key = format!("hurdle.{}", h.name.get_ref());
+                let factors = h.factors.get_ref();
+                if factors.is_empty() || factors.iter().any(|f| !f.is_finite()) {
+                    self.error(
+                        Some(h.factors.span()),
+                        &format!("{key}.factors"),
+                        "expected a non-empty list of finite numbers".to_string(),
+                        Some("the published figure is the product of the factors: factors = [150, 2, 2]".into()),
+                    );
+                }
+                if !h.published.get_ref().is_finite() {
+                    self.error(
+                        Some(h.published.span()),
+                        &format!("{key}.published"),
+                        "expected a finite number".to_string(),
+                        None,
+                    );
+                }
+                Hurdle {
+                    name: h.name.get_ref().clone(),
+                    factors: factors.clone(),
+                    published: *h.published.get_ref(),
+                    unit: h.unit.clone().unwrap_or_default(),
+                    span: h.published.span(),
+                }
+            })
+            .collect()
     }
 
     /// Contagion and high-yield market access refer to the state named
@@ -428,6 +485,7 @@ impl Validator<'_> {
                         lo: 0.0,
                         hi: 50.0,
                         expected: "a jump rate between 0 and 50 per year",
+                        unit: "jumps per year",
                     },
                 ),
                 mean: self.param(
@@ -437,6 +495,7 @@ impl Validator<'_> {
                         lo: -5.0,
                         hi: 5.0,
                         expected: "a mean log jump between -5 and 5",
+                        unit: "log size",
                     },
                 ),
                 sd: self.param("market.gpu_price.jumps.sd", &j.sd, &VOLATILITY),
@@ -490,7 +549,7 @@ impl Validator<'_> {
         let rp = &m.rental_price;
         let rental_price = RentalPrice {
             start: self.param("market.rental_price.start", &rp.start, &RENTAL),
-            pass_through: self.param("market.rental_price.pass_through", &rp.pass_through, &Rule { lo: 0.0, hi: 2.0, expected: "a pass-through between 0 and 2 (1 = the rental price moves one for one with the GPU index)" }),
+            pass_through: self.param("market.rental_price.pass_through", &rp.pass_through, &Rule { lo: 0.0, hi: 2.0, expected: "a pass-through between 0 and 2 (1 = the rental price moves one for one with the GPU index)", unit: "elasticity to GPU index" }),
             gpus_per_gw: self.param("market.rental_price.gpus_per_gw", &rp.gpus_per_gw, &GPUS_PER_GW),
         };
         let d = &m.demand;
@@ -505,6 +564,7 @@ impl Validator<'_> {
                         lo: -10.0,
                         hi: 10.0,
                         expected: "a growth multiplier between -10 and 10",
+                        unit: "multiple of growth",
                     },
                 );
                 match regime.states.iter().position(|s| s == name) {
@@ -534,6 +594,7 @@ impl Validator<'_> {
                     lo: -3.0,
                     hi: 3.0,
                     expected: "an annual log-growth between -3 and 3 (0.47 ≈ +60%/yr)",
+                    unit: "log-growth per year",
                 },
             ),
             vol: self.param("market.demand.vol", &d.vol, &VOLATILITY),
@@ -544,6 +605,7 @@ impl Validator<'_> {
                     lo: 0.0,
                     hi: 10.0,
                     expected: "an elasticity between 0 and 10",
+                    unit: "elasticity",
                 },
             ),
             regime_scale,
@@ -635,6 +697,7 @@ impl Validator<'_> {
                 lo: f64::MIN,
                 hi: f64::MAX,
                 expected: "a finite number",
+                unit: "as the metric",
             },
         );
         let last = sim.n_quarters - 1;

@@ -63,6 +63,17 @@ pub fn within_4se(what: &str, estimate: f64, expected: f64, se: f64) {
 }
 
 /// Reads a file to a string.
+/// A shipped scenario's text, made to run from another folder: its
+/// relative `facts = "../seeds/facts.csv"` becomes an absolute path.
+pub fn portable_scenario(name: &str) -> String {
+    let facts = root().join("seeds/facts.csv");
+    read(&root().join("scenarios").join(name)).replacen(
+        "facts = \"../seeds/facts.csv\"",
+        &format!("facts = {:?}", facts.display().to_string()),
+        1,
+    )
+}
+
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

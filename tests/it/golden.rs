@@ -5,29 +5,57 @@
 use crate::common::{golden, read, root};
 use assert_cmd::Command;
 
-#[test]
-fn base_scenario_outputs() {
+/// Runs a shipped scenario at 4,096 paths and seed 20260129 and compares
+/// its files with the golden copies `tests/golden/<stem>_<file>.csv`.
+fn shipped_outputs(stem: &str) {
     let dir = tempfile::tempdir().unwrap();
     Command::cargo_bin("sim")
         .unwrap()
         .current_dir(root())
-        .args([
-            "run",
-            "scenarios/base.toml",
-            "--paths",
-            "4096",
-            "--seed",
-            "20260129",
-            "--quiet",
-            "--out",
-        ])
+        .args(["run", &format!("scenarios/{stem}.toml")])
+        .args(["--paths", "4096", "--seed", "20260129", "--quiet", "--out"])
         .arg(dir.path())
         .assert()
         .success();
     for file in ["summary", "thresholds", "events", "breakeven"] {
         golden(
-            &format!("base_{file}.csv"),
+            &format!("{stem}_{file}.csv"),
             &read(&dir.path().join(format!("{file}.csv"))),
         );
     }
+}
+
+#[test]
+fn base_scenario_outputs() {
+    shipped_outputs("base");
+}
+
+#[test]
+fn openai_default_outputs() {
+    shipped_outputs("openai_default");
+}
+
+#[test]
+fn bubble_burst_outputs() {
+    shipped_outputs("bubble_burst");
+}
+
+#[test]
+fn jevons_boom_outputs() {
+    shipped_outputs("jevons_boom");
+}
+
+#[test]
+fn hbm_squeeze_outputs() {
+    shipped_outputs("hbm_squeeze");
+}
+
+#[test]
+fn rates_higher_for_longer_outputs() {
+    shipped_outputs("rates_higher_for_longer");
+}
+
+#[test]
+fn back_of_envelope_outputs() {
+    shipped_outputs("back_of_envelope");
 }

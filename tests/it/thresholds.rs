@@ -1,7 +1,7 @@
 //! Thresholds: window arithmetic and first-hit timing against hand
 //! arithmetic, a closed-form probability, and the CSV files.
 
-use crate::common::{Run, read, root, run, succeeds, within_4se};
+use crate::common::{Run, portable_scenario, read, root, run, succeeds, within_4se};
 use assert_cmd::Command;
 use sim::scenario::{self, Override, Scenario};
 
@@ -164,7 +164,7 @@ fn threshold_files_are_written() {
     let scenario = dir.path().join("with_threshold.toml");
     let text = format!(
         "{}\n[[threshold]]\nname = \"GPU index halves\"\nmetric = \"market.gpu_price\"\nop = \"<=\"\nvalue = 0.5\nby = \"2029Q4\"\n",
-        read(&root().join("scenarios/base.toml"))
+        portable_scenario("base.toml")
     );
     std::fs::write(&scenario, text).unwrap();
     let out = dir.path().join("out");

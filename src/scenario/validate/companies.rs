@@ -14,36 +14,43 @@ const MONEY: Rule = Rule {
     lo: 0.0,
     hi: 1e5,
     expected: "an amount between 0 and 100,000 ($ billions)",
+    unit: "$B",
 };
 const SHARE: Rule = Rule {
     lo: 0.0,
     hi: 1.0,
     expected: "a share between 0 and 1",
+    unit: "share",
 };
 const LOG_GROWTH: Rule = Rule {
     lo: -3.0,
     hi: 3.0,
     expected: "an annual log-growth between -3 and 3 (0.47 ≈ +60%/yr)",
+    unit: "log-growth per year",
 };
 const DECAY_YEARS: Rule = Rule {
     lo: 0.1,
     hi: 1000.0,
     expected: "a decay time between 0.1 and 1000 years",
+    unit: "years",
 };
 const SPREAD: Rule = Rule {
     lo: 0.0,
     hi: 0.5,
     expected: "an annual spread between 0 and 0.5 (0.008 = 80bp)",
+    unit: "per year (spread)",
 };
 const COUPON: Rule = Rule {
     lo: 0.0,
     hi: 1.0,
     expected: "an annual coupon between 0 and 1 (0.045 = 4.5%)",
+    unit: "per year (coupon)",
 };
 const GW: Rule = Rule {
     lo: 0.0,
     hi: 1e4,
     expected: "a capacity between 0 and 10,000 GW",
+    unit: "GW",
 };
 
 const LAB_RULES: LabNumbers<Rule> = LabNumbers {
@@ -55,23 +62,27 @@ const LAB_RULES: LabNumbers<Rule> = LabNumbers {
         lo: -1.0,
         hi: 1.0,
         expected: "a loading between -1 and 1 (1 = the lab moves with the common lab_revenue shock only)",
+        unit: "loading",
     },
     opex_ratio: Rule {
         lo: 0.0,
         hi: 10.0,
         expected: "a ratio of cost to revenue between 0 and 10",
+        unit: "cost / revenue",
     },
     cash: MONEY,
     runway_quarters: Rule {
         lo: 0.0,
         hi: 100.0,
         expected: "a runway between 0 and 100 quarters",
+        unit: "quarters",
     },
     round: MONEY,
     hazard: Rule {
         lo: 0.0,
         hi: 5.0,
         expected: "an annual default intensity between 0 and 5 (0.06 ≈ 6%/yr)",
+        unit: "per year (intensity)",
     },
     renegotiate: SHARE,
     haircut: SHARE,
@@ -88,12 +99,14 @@ const HYPERSCALER_RULES: HyperscalerNumbers<Rule> = HyperscalerNumbers {
         lo: 1.0,
         hi: 100.0,
         expected: "an average maturity between 1 and 100 years",
+        unit: "years",
     },
     spread: SPREAD,
     max_leverage: Rule {
         lo: 0.0,
         hi: 1000.0,
         expected: "a net debt / EBITDA ratio between 0 and 1000",
+        unit: "net debt / EBITDA",
     },
     tax_rate: SHARE,
     core_ocf: MONEY,
@@ -109,6 +122,7 @@ const HYPERSCALER_RULES: HyperscalerNumbers<Rule> = HyperscalerNumbers {
         lo: 1.0,
         hi: 50.0,
         expected: "a useful life between 1 and 50 years",
+        unit: "years",
     },
     depreciation: MONEY,
 };
@@ -118,6 +132,7 @@ const INDUSTRY_RULES: IndustryNumbers<Rule> = IndustryNumbers {
         lo: 0.1,
         hi: 1e4,
         expected: "a cost between 0.1 and 10,000 $B per GW",
+        unit: "$B per GW",
     },
     gpu_share: SHARE,
     hbm_share: SHARE,
@@ -125,21 +140,25 @@ const INDUSTRY_RULES: IndustryNumbers<Rule> = IndustryNumbers {
         lo: 0.0,
         hi: 0.99,
         expected: "an annual loss of capacity between 0 and 0.99",
+        unit: "per year (share)",
     },
     opex_per_gw: Rule {
         lo: 0.0,
         hi: 1e3,
         expected: "a cost between 0 and 1,000 $B per GW-year",
+        unit: "$B per GW-year",
     },
     spread_per_turn: Rule {
         lo: 0.0,
         hi: 0.1,
         expected: "an annual spread per turn of leverage between 0 and 0.1",
+        unit: "per year per turn",
     },
     free_turns: Rule {
         lo: 0.0,
         hi: 100.0,
         expected: "a net debt / EBITDA ratio between 0 and 100",
+        unit: "net debt / EBITDA",
     },
     spread_bust: SPREAD,
     prior_capex: MONEY,
@@ -148,11 +167,13 @@ const INDUSTRY_RULES: IndustryNumbers<Rule> = IndustryNumbers {
         lo: -0.5,
         hi: 1.0,
         expected: "an annual return between -0.5 and 1",
+        unit: "per year (return)",
     },
     margin: Rule {
         lo: 0.01,
         hi: 1.0,
         expected: "a margin between 0.01 and 1",
+        unit: "share of revenue",
     },
 };
 
@@ -242,6 +263,7 @@ impl Validator<'_> {
                         lo: 0.0,
                         hi: 10.0,
                         expected: "a multiplier of the capex plan between 0 and 10",
+                        unit: "multiple of plan",
                     },
                     states,
                     Some(1.0),
@@ -403,6 +425,7 @@ impl Validator<'_> {
 
     /// An integer count within `lo..=hi`.
     fn count(&mut self, key: &str, v: &Spanned<i64>, lo: i64, hi: i64, expected: &str) -> usize {
+        self.units.insert(key.to_string(), "quarters");
         let x = *v.get_ref();
         if x < lo || x > hi {
             self.error(
@@ -415,7 +438,7 @@ impl Validator<'_> {
         x.clamp(lo, hi) as usize
     }
 
-    fn unique_names(&mut self, table: &str, names: &[&Spanned<String>]) {
+    pub(super) fn unique_names(&mut self, table: &str, names: &[&Spanned<String>]) {
         for (i, n) in names.iter().enumerate() {
             let name = n.get_ref().trim();
             if name.is_empty() || name.contains('.') {

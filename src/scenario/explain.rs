@@ -1,0 +1,114 @@
+//! `sim explain`: every value of a scenario with its path, unit and source.
+//!
+//! Builds the rows from the scenario's provenance (its values in file order,
+//! their citations, the fact table and the command-line overrides); printing
+//! them is the caller's job.
+
+use super::Scenario;
+use super::facts::Fact;
+use super::provenance::{Cite, cite_for};
+
+/// One value and where it comes from.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub path: String,
+    pub value: String,
+    pub unit: String,
+    pub source: Origin,
+}
+
+/// The source of a value, resolved against the fact table.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    Fact(Fact),
+    Derived {
+        how: String,
+        from: Vec<Fact>,
+    },
+    Assumption(String),
+    /// Set on the command line (`--set`, `--paths`, `--seed`).
+    Override,
+    /// No source given: a plain value in a structural key (a name, a
+    /// quarter, a metric) or a bare number.
+    None,
+}
+
+impl Origin {
+    /// `fact`, `derived`, `assumption`, `override` or `none`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Origin::Fact(_) => "fact",
+            Origin::Derived { .. } => "derived",
+            Origin::Assumption(_) => "assumption",
+            Origin::Override => "override",
+            Origin::None => "none",
+        }
+    }
+}
+
+/// Every value of the scenario in file order, with its source.
+pub fn rows(s: &Scenario) -> Vec<Row> {
+    let p = &s.provenance;
+    let fact = |id: &str| p.facts.as_ref().and_then(|t| t.get(id)).cloned();
+    p.leaves
+        .iter()
+        .map(|leaf| {
+            let overridden = p
+                .overridden
+                .iter()
+                .any(|o| leaf.path == *o || leaf.path.starts_with(&format!("{o}.")));
+            let source = if overridden {
+                Origin::Override
+            } else {
+                match cite_for(&p.cited, &leaf.path).map(|c| &c.cite) {
+                    Some(Cite::Fact(id)) => fact(id).map_or(Origin::None, Origin::Fact),
+                    Some(Cite::Derived { how, from }) => Origin::Derived {
+                        how: how.clone(),
+                        from: from.iter().filter_map(|id| fact(id)).collect(),
+                    },
+                    Some(Cite::Assumption(why)) => Origin::Assumption(why.clone()),
+                    None => Origin::None,
+                }
+            };
+            Row {
+                path: leaf.path.clone(),
+                value: leaf.value.clone(),
+                unit: unit_of(s, &leaf.path),
+                source,
+            }
+        })
+        .collect()
+}
+
+/// The unit recorded by validation for a path, or for its parent (a
+/// distribution's keys share their parameter's unit).
+fn unit_of(s: &Scenario, path: &str) -> String {
+    let units = &s.provenance.units;
+    let mut p = path;
+    loop {
+        if let Some(u) = units.get(p) {
+            return u.to_string();
+        }
+        match p.rsplit_once('.') {
+            Some((parent, _)) => p = parent,
+            None => return String::new(),
+        }
+    }
+}
+
+/// The values that are numbers (or distributions) but cite no source, and
+/// were not set on the command line.
+pub fn unsourced(s: &Scenario) -> Vec<String> {
+    let numeric: std::collections::BTreeSet<&str> = s
+        .provenance
+        .leaves
+        .iter()
+        .filter(|l| l.numeric)
+        .map(|l| l.path.as_str())
+        .collect();
+    rows(s)
+        .into_iter()
+        .filter(|r| numeric.contains(r.path.as_str()) && matches!(r.source, Origin::None))
+        .map(|r| r.path)
+        .collect()
+}
