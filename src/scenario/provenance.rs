@@ -114,6 +114,37 @@ pub fn lift(src: &Source) -> Lifted {
     out
 }
 
+/// A walk over a document's tables: arrays of tables are named by
+/// [`array_label`], the top-level `facts` key (where the sources are) is
+/// skipped, and every other key's value is handed to [`Walk::value`] with
+/// [`Walk::path`] set to its dotted path.
+trait Walk {
+    fn path(&mut self) -> &mut Vec<String>;
+    fn value(&mut self, v: &Value);
+
+    fn table(&mut self, t: &Table) {
+        for (k, item) in t.iter() {
+            if self.path().is_empty() && k == "facts" {
+                continue;
+            }
+            self.path().push(k.to_string());
+            match item {
+                Item::Table(sub) => self.table(sub),
+                Item::ArrayOfTables(a) => {
+                    for (i, sub) in a.iter().enumerate() {
+                        self.path().push(array_label(sub, i));
+                        self.table(sub);
+                        self.path().pop();
+                    }
+                }
+                Item::Value(v) => self.value(v),
+                Item::None => {}
+            }
+            self.path().pop();
+        }
+    }
+}
+
 struct Lifter<'a> {
     src: &'a Source,
     out: &'a mut Lifted,
@@ -121,24 +152,9 @@ struct Lifter<'a> {
     path: Vec<String>,
 }
 
-impl Lifter<'_> {
-    fn table(&mut self, t: &Table) {
-        for (k, item) in t.iter() {
-            self.path.push(k.to_string());
-            match item {
-                Item::Table(sub) => self.table(sub),
-                Item::ArrayOfTables(a) => {
-                    for (i, sub) in a.iter().enumerate() {
-                        self.path.push(array_label(sub, i));
-                        self.table(sub);
-                        self.path.pop();
-                    }
-                }
-                Item::Value(v) => self.value(v),
-                Item::None => {}
-            }
-            self.path.pop();
-        }
+impl Walk for Lifter<'_> {
+    fn path(&mut self) -> &mut Vec<String> {
+        &mut self.path
     }
 
     fn value(&mut self, v: &Value) {
@@ -161,7 +177,9 @@ impl Lifter<'_> {
             _ => {}
         }
     }
+}
 
+impl Lifter<'_> {
     fn error(&mut self, span: Option<Range<usize>>, message: String, help: &str) {
         let mut d = self.src.at(span, &self.path.join("."), message);
         d.help = Some(help.to_string());
@@ -324,27 +342,9 @@ struct Leaves<'a> {
     out: &'a mut Vec<Leaf>,
 }
 
-impl Leaves<'_> {
-    fn table(&mut self, t: &Table) {
-        for (k, item) in t.iter() {
-            if self.path.is_empty() && k == "facts" {
-                continue; // where the sources are, not a value
-            }
-            self.path.push(k.to_string());
-            match item {
-                Item::Table(sub) => self.table(sub),
-                Item::ArrayOfTables(a) => {
-                    for (i, sub) in a.iter().enumerate() {
-                        self.path.push(array_label(sub, i));
-                        self.table(sub);
-                        self.path.pop();
-                    }
-                }
-                Item::Value(v) => self.value(v),
-                Item::None => {}
-            }
-            self.path.pop();
-        }
+impl Walk for Leaves<'_> {
+    fn path(&mut self) -> &mut Vec<String> {
+        &mut self.path
     }
 
     fn value(&mut self, v: &Value) {
@@ -479,7 +479,8 @@ fn mismatch(value: &str, fact: f64) -> Option<String> {
         .ok()
         .and_then(|t| t.get("x").cloned())
         .and_then(|v| serde::Deserialize::deserialize(v).ok());
-    let close = |x: f64| (x - fact).abs() <= 1e-9 * fact.abs().max(1.0);
+    let tol = 1e-9 * fact.abs().max(1.0);
+    let close = |x: f64| (x - fact).abs() <= tol;
     match parsed {
         Some(Param::Fixed(x)) if close(x) => None,
         Some(Param::Fixed(x)) => Some(format!(
@@ -488,7 +489,7 @@ fn mismatch(value: &str, fact: f64) -> Option<String> {
         )),
         Some(p) => {
             let (lo, hi) = p.support();
-            (fact < lo - 1e-9 * fact.abs().max(1.0) || fact > hi + 1e-9 * fact.abs().max(1.0))
+            (fact < lo - tol || fact > hi + tol)
                 .then(|| format!("the distribution {p} cannot draw the value of"))
         }
         None => Some("a value that is not a number cites".to_string()),
