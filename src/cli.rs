@@ -1,6 +1,8 @@
 //! Command-line definitions (clap). Parsing only: no work happens here.
 
 use crate::scenario::Override;
+use crate::shard::Shard;
+use crate::sweep::Axis;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -23,6 +25,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print every value of a scenario with its unit and source (fact, derivation or assumption).
     Explain(ExplainArgs),
+    /// Run a scenario over a grid or Latin hypercube of parameter values; write sweep.csv.
+    Sweep(SweepArgs),
+    /// Combine the folders of `--shard K/N` runs or sweeps into the unsharded output.
+    Merge(MergeArgs),
     /// Write a commented starter scenario that runs.
     Init(InitArgs),
 }
@@ -49,7 +55,62 @@ pub struct RunArgs {
     /// Also write paths.csv with every value of the first K paths (memory: K × cells × 8 bytes).
     #[arg(long, value_name = "K", default_value_t = 0)]
     pub sample_paths: u64,
+    /// Run only shard K of N (K from 0) of the paths, writing a partial result for `sim merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     /// No progress bar and no summary on standard output.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// A swept value: PATH=v1,v2,v3 or PATH=LO:HI:STEPS (LO:HI with --lhs); repeatable, cross product. Replaces the scenario's [sweep] table.
+    #[arg(long, value_name = "PATH=VALUES")]
+    pub vary: Vec<Axis>,
+    /// A Latin hypercube of N points over the ranges instead of a grid.
+    #[arg(long, value_name = "N")]
+    pub lhs: Option<usize>,
+    /// Refuse designs of more points than this.
+    #[arg(long, value_name = "N", default_value_t = crate::sweep::DEFAULT_MAX_POINTS)]
+    pub max_points: usize,
+    /// Paths per point (overrides simulation.paths).
+    #[arg(long, value_name = "N")]
+    pub paths: Option<u64>,
+    /// Master seed, the same for every point (overrides simulation.seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Override a scenario value at every point (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// Output folder [default: out/<scenario-stem>-sweep/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Also write each point's full outputs under points/<index>/.
+    #[arg(long)]
+    pub keep_points: bool,
+    /// Run only the points of shard K of N (point i goes to shard i mod N), for `sim merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// No progress bar and no summary on standard output.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard folders (every shard of one job, each once, in any order).
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write the combined output.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// No summary on standard output.
     #[arg(long, short)]
     pub quiet: bool,
 }

@@ -16,4 +16,6 @@ pub mod process;
 pub mod progress;
 pub mod quarter;
 pub mod scenario;
+pub mod shard;
 pub mod stats;
+pub mod sweep;

@@ -13,7 +13,10 @@ use std::str::FromStr;
 /// let q: Quarter = "2026Q3".parse().unwrap();
 /// assert_eq!(q.plus(2).to_string(), "2027Q1");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(into = "String", try_from = "String")]
 pub struct Quarter {
     /// Quarters since year 0 quarter 1 (`year * 4 + quarter - 1`).
     ordinal: i64,
@@ -67,6 +70,19 @@ impl fmt::Display for QuarterParseError {
             "expected a quarter like \"2026Q1\" (year, Q, 1-4), found \"{}\"",
             self.0
         )
+    }
+}
+
+impl From<Quarter> for String {
+    fn from(q: Quarter) -> String {
+        q.to_string()
+    }
+}
+
+impl TryFrom<String> for Quarter {
+    type Error = QuarterParseError;
+    fn try_from(s: String) -> Result<Quarter, QuarterParseError> {
+        s.parse()
     }
 }
 

@@ -4,18 +4,24 @@
 //! Paths are split into fixed chunks of [`CHUNK_PATHS`] (independent of the
 //! thread count), run with rayon in batches of [`BATCH_CHUNKS`]. Each path's
 //! random stream comes from (seed, path index) alone. Per-cell moments from
-//! each chunk merge in chunk order; histogram counts are integers kept per
-//! worker thread and summed at the end, which is exact in any order. So a
-//! run is bit-identical for any `--threads`. Memory is bounded by the cells,
-//! the threads and the sample paths kept, never by the number of paths.
+//! each chunk merge along a fixed tree of aligned blocks ([`fold`]);
+//! histogram counts are integers kept per worker thread and summed at the
+//! end, which is exact in any order. So a run is bit-identical for any
+//! `--threads`, and a run split into shards ([`run_range`], one range of
+//! chunks each, possibly on different machines) combines with [`finish`]
+//! into the same bits as the whole. Memory is bounded by the cells, the
+//! threads and the sample paths kept, never by the number of paths.
 //! The engine knows nothing of hyperscalers, labs or files.
 
 mod chunk;
+pub mod fold;
 pub mod seeding;
 
 use crate::process::draws::PathRandom;
 use crate::stats::{CellSummary, LogHistogram, Moments};
+pub use fold::{Block, Fold, TilingError};
 use rayon::prelude::*;
+use std::ops::Range;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -29,7 +35,7 @@ pub const MEMORY_LIMIT_BYTES: u64 = 8 << 30;
 const HISTOGRAM_BYTES_ESTIMATE: u64 = 4 << 10;
 
 /// An (entity, metric) pair such as (`market`, `gpu_price`), and its kind.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MetricName {
     pub entity: String,
     pub metric: String,
@@ -37,7 +43,7 @@ pub struct MetricName {
 }
 
 /// What values a metric takes, which decides how its quantiles are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MetricKind {
     /// Any finite number: quantiles from a log-bucket histogram.
     Value,
@@ -122,6 +128,8 @@ pub enum EngineError {
     },
     #[error("cannot start {threads} worker threads: {reason}")]
     ThreadPool { threads: usize, reason: String },
+    #[error("{0}")]
+    Tiling(TilingError),
 }
 
 /// Bytes a run will hold at its peak, roughly.
@@ -133,6 +141,26 @@ pub fn memory_estimate(n_cells: usize, threads: usize, sample_paths: u64) -> u64
     histograms + batch + samples
 }
 
+/// What one shard of a run produces: the aligned blocks of its chunk range
+/// ([`fold`]), the histogram counts of its paths and the values of the
+/// sample paths it ran. [`finish`] combines the partials of all shards.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partial {
+    /// The chunks this partial covers.
+    pub chunks: Range<u64>,
+    /// The largest aligned blocks tiling `chunks`, in order.
+    pub blocks: Vec<Block>,
+    /// Per cell; empty for indicator cells.
+    pub histograms: Vec<LogHistogram>,
+    /// Values of the sample paths among `chunks`, path-major, then cell.
+    pub samples: Vec<f64>,
+}
+
+/// The chunks of a run of `n_paths` paths.
+pub fn n_chunks(n_paths: u64) -> u64 {
+    n_paths.div_ceil(CHUNK_PATHS)
+}
+
 /// Runs the Monte Carlo. `progress` is called with the paths done so far.
 pub fn run<M: PathModel>(
     model: &M,
@@ -140,6 +168,36 @@ pub fn run<M: PathModel>(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult, EngineError> {
     let started = Instant::now();
+    let (partial, threads) = run_range(model, cfg, 0..n_chunks(cfg.n_paths), progress)?;
+    let (cells, samples) = finish(
+        model.metrics(),
+        model.n_quarters(),
+        cfg.n_paths,
+        vec![partial],
+    )?;
+    Ok(RunResult {
+        cells,
+        samples,
+        n_paths: cfg.n_paths,
+        threads,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Runs the chunks in `chunks` only (one shard of a run) and returns their
+/// partial result and the threads used. With `cfg.threads == 1` the chunks
+/// run on the calling thread, with no pool of its own (a sweep runs small
+/// points side by side this way); otherwise on a new pool of `cfg.threads`
+/// (0: one per core). `progress` gets the paths done within the range.
+pub fn run_range<M: PathModel>(
+    model: &M,
+    cfg: &RunConfig,
+    chunks: Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Partial, usize), EngineError> {
+    if cfg.threads == 1 {
+        return Ok((collect_range(model, cfg, chunks, 1, progress), 1));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads)
         .build()
@@ -148,9 +206,21 @@ pub fn run<M: PathModel>(
             reason: e.to_string(),
         })?;
     let threads = pool.current_num_threads();
-    let n_cells = model.metrics().len() * model.n_quarters();
-    let n_chunks = cfg.n_paths.div_ceil(CHUNK_PATHS);
+    let partial = pool.install(|| collect_range(model, cfg, chunks, threads, progress));
+    Ok((partial, threads))
+}
 
+/// Runs `chunks` in batches (in parallel on the current pool when
+/// `threads > 1`) and folds each aligned block of the range in chunk order.
+fn collect_range<M: PathModel>(
+    model: &M,
+    cfg: &RunConfig,
+    chunks: Range<u64>,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Partial {
+    let n_chunks_total = n_chunks(cfg.n_paths);
+    let chunks = chunks.start.min(n_chunks_total)..chunks.end.min(n_chunks_total);
     // One histogram set and one scratch per worker thread: integer counts,
     // so which thread ran which chunk does not change the sums.
     let needs_histogram: Vec<bool> = model
@@ -161,32 +231,53 @@ pub fn run<M: PathModel>(
     let workers: Vec<Mutex<chunk::Worker<M::Scratch>>> = (0..threads)
         .map(|_| Mutex::new(chunk::Worker::new(model.scratch(), needs_histogram.clone())))
         .collect();
-    let mut moments = vec![Moments::default(); n_cells];
+    let run_one = |c: u64| {
+        let me = rayon::current_thread_index().unwrap_or(0) % workers.len();
+        let mut worker = workers[me].lock().unwrap_or_else(|p| p.into_inner());
+        chunk::run_chunk(model, cfg, c, &mut worker)
+    };
+
+    let mut plan = fold::aligned_blocks(chunks.clone()).into_iter();
+    let mut blocks = Vec::new();
+    let mut current = plan
+        .next()
+        .map(|(start, level)| (Fold::new(start), start + (1u64 << level)));
     let mut samples = Vec::new();
-
-    pool.install(|| {
-        let mut batch_start = 0;
-        while batch_start < n_chunks {
-            let batch_end = (batch_start + BATCH_CHUNKS).min(n_chunks);
-            let outputs: Vec<chunk::ChunkOutput> = (batch_start..batch_end)
+    let mut batch_start = chunks.start;
+    while batch_start < chunks.end {
+        let batch_end = (batch_start + BATCH_CHUNKS).min(chunks.end);
+        let outputs: Vec<chunk::ChunkOutput> = if threads > 1 {
+            (batch_start..batch_end)
                 .into_par_iter()
-                .map(|c| {
-                    let me = rayon::current_thread_index().unwrap_or(0) % workers.len();
-                    let mut worker = workers[me].lock().unwrap_or_else(|p| p.into_inner());
-                    chunk::run_chunk(model, cfg, c, &mut worker)
-                })
-                .collect();
-            for out in outputs {
-                for (total, part) in moments.iter_mut().zip(&out.moments) {
-                    total.merge(part);
-                }
-                samples.extend_from_slice(&out.samples);
+                .map(run_one)
+                .collect()
+        } else {
+            (batch_start..batch_end).map(run_one).collect()
+        };
+        for (c, out) in (batch_start..batch_end).zip(outputs) {
+            let (fold, end) = current
+                .as_mut()
+                .expect("a block holds every chunk of the range");
+            fold.push(Block {
+                start: c,
+                level: 0,
+                moments: out.moments,
+            })
+            .expect("chunks arrive in order");
+            if fold.next() == *end {
+                let (fold, _) = current.take().expect("current block");
+                blocks.extend(fold.into_blocks());
+                current = plan
+                    .next()
+                    .map(|(start, level)| (Fold::new(start), start + (1u64 << level)));
             }
-            progress((batch_end * CHUNK_PATHS).min(cfg.n_paths));
-            batch_start = batch_end;
+            samples.extend_from_slice(&out.samples);
         }
-    });
+        progress((batch_end * CHUNK_PATHS).min(cfg.n_paths) - chunks.start * CHUNK_PATHS);
+        batch_start = batch_end;
+    }
 
+    let n_cells = needs_histogram.len();
     let mut histograms = vec![LogHistogram::new(); n_cells];
     for worker in workers {
         let worker = worker.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -194,7 +285,52 @@ pub fn run<M: PathModel>(
             total.merge(part);
         }
     }
-    let n_quarters = model.n_quarters();
+    Partial {
+        chunks,
+        blocks,
+        histograms,
+        samples,
+    }
+}
+
+/// Combines the partials of every shard of a run of `n_paths` paths (in
+/// any order) into per-cell summaries and the sample paths' values. The
+/// partials' blocks must tile the run's chunks exactly. Fails on values
+/// the model should never produce (NaN, infinity).
+pub fn finish(
+    metrics: &[MetricName],
+    n_quarters: usize,
+    n_paths: u64,
+    mut partials: Vec<Partial>,
+) -> Result<(Vec<CellSummary>, Vec<f64>), EngineError> {
+    let n_cells = metrics.len() * n_quarters;
+    partials.sort_by_key(|p| p.chunks.start);
+    let mut fold = Fold::new(0);
+    let mut histograms = vec![LogHistogram::new(); n_cells];
+    let mut samples = Vec::new();
+    for p in partials {
+        if p.histograms.len() != n_cells || p.blocks.iter().any(|b| b.moments.len() != n_cells) {
+            return Err(EngineError::Tiling(TilingError(format!(
+                "a partial for chunks {:?} has the wrong number of cells",
+                p.chunks
+            ))));
+        }
+        for b in p.blocks {
+            fold.push(b).map_err(EngineError::Tiling)?;
+        }
+        for (total, part) in histograms.iter_mut().zip(&p.histograms) {
+            total.merge(part);
+        }
+        samples.extend_from_slice(&p.samples);
+    }
+    if fold.next() != n_chunks(n_paths) {
+        return Err(EngineError::Tiling(TilingError(format!(
+            "the partials cover chunks 0..{} of 0..{}",
+            fold.next(),
+            n_chunks(n_paths)
+        ))));
+    }
+    let moments = fold.total(n_cells);
     // A non-finite value shows as a histogram's non-finite count or, in
     // indicator cells (no histogram), as a non-finite mean. The earliest
     // quarter is the useful one to report.
@@ -202,7 +338,7 @@ pub fn run<M: PathModel>(
         .filter(|&cell| histograms[cell].nonfinite() > 0 || !moments[cell].mean().is_finite())
         .min_by_key(|&cell| (cell % n_quarters, cell / n_quarters));
     if let Some(cell) = bad {
-        let name = &model.metrics()[cell / n_quarters];
+        let name = &metrics[cell / n_quarters];
         let (entity, metric, quarter) =
             (name.entity.clone(), name.metric.clone(), cell % n_quarters);
         let m = &moments[cell];
@@ -227,18 +363,10 @@ pub fn run<M: PathModel>(
         .iter()
         .zip(&histograms)
         .enumerate()
-        .map(
-            |(cell, (m, h))| match model.metrics()[cell / n_quarters].kind {
-                MetricKind::Value => CellSummary::new(m, h),
-                MetricKind::Indicator => CellSummary::indicator(m),
-            },
-        )
+        .map(|(cell, (m, h))| match metrics[cell / n_quarters].kind {
+            MetricKind::Value => CellSummary::new(m, h),
+            MetricKind::Indicator => CellSummary::indicator(m),
+        })
         .collect();
-    Ok(RunResult {
-        cells,
-        samples,
-        n_paths: cfg.n_paths,
-        threads,
-        elapsed: started.elapsed(),
-    })
+    Ok((cells, samples))
 }

@@ -39,6 +39,12 @@ pub fn path_random(seed: u64, path: u64, antithetic: bool) -> PathRandom {
     )
 }
 
+/// The generator of a sweep's design (a Latin hypercube's strata and
+/// positions): its own purpose, so it shares no numbers with any path.
+pub fn design_random(seed: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(stream_seed(seed, 0, 3))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,20 @@ use market::{CORE_OCF, LAB_REVENUE};
 pub use metrics::{EventIds, MetricId, MetricName, MetricRegistry};
 pub use thresholds::{ThresholdIds, UnknownMetric};
 
+/// The industry figures a sweep reports at the horizon (p05, p50, p95),
+/// as `entity.metric`: the boom's size, what it earns, what it needs to
+/// earn, and the stress it causes.
+pub const KEY_METRICS: &[&str] = &[
+    "industry.capex",
+    "industry.cumulative_capex",
+    "industry.recurring_ai_revenue",
+    "industry.required_revenue",
+    "industry.revenue_coverage",
+    "industry.lab_payments",
+    "industry.utilisation",
+    "industry.contagion_spread",
+];
+
 /// Everything simulated on a path.
 #[derive(Debug, Clone)]
 pub struct Economy {

@@ -11,14 +11,43 @@ pub struct Staged {
     tmp: PathBuf,
     dest: PathBuf,
     done: bool,
+    is_dir: bool,
 }
 
 impl Drop for Staged {
     fn drop(&mut self) {
         if !self.done {
-            let _ = fs::remove_file(&self.tmp);
+            let _ = if self.is_dir {
+                fs::remove_dir_all(&self.tmp)
+            } else {
+                fs::remove_file(&self.tmp)
+            };
         }
     }
+}
+
+impl Staged {
+    /// Where the content is being written until [`commit`].
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+}
+
+/// Creates folder `name` in `dir` under a temporary name, to be filled
+/// through [`Staged::path`]. On [`commit`] it replaces any folder of that
+/// name; dropped uncommitted, it is deleted with its contents.
+pub fn stage_dir(dir: &Path, name: &str) -> io::Result<Staged> {
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp)?;
+    }
+    fs::create_dir_all(&tmp)?;
+    Ok(Staged {
+        tmp,
+        dest: dir.join(name),
+        done: false,
+        is_dir: true,
+    })
 }
 
 /// Writes `name` in `dir` under a temporary name with `write`.
@@ -32,6 +61,7 @@ pub fn stage(
         tmp: tmp.clone(),
         dest: dir.join(name),
         done: false,
+        is_dir: false,
     };
     let mut w = BufWriter::new(File::create(&tmp)?);
     write(&mut w)?;
@@ -44,6 +74,9 @@ pub fn stage(
 pub fn commit(staged: Vec<Staged>) -> io::Result<Vec<PathBuf>> {
     let mut written = Vec::with_capacity(staged.len());
     for mut s in staged {
+        if s.is_dir && s.dest.is_dir() {
+            fs::remove_dir_all(&s.dest)?;
+        }
         fs::rename(&s.tmp, &s.dest)?;
         s.done = true;
         written.push(s.dest.clone());

@@ -5,7 +5,7 @@ use super::{Report, fmt_f64};
 use std::io::{self, Write};
 
 /// What the writers need to know of one event of one entity.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventInfo {
     pub entity: String,
     pub event: String,
@@ -16,7 +16,7 @@ pub struct EventInfo {
 }
 
 /// What `breakeven.csv` needs of one hyperscaler.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BreakevenInfo {
     pub entity: String,
     /// Metric index of the "has broken even by the quarter" indicator.
@@ -37,9 +37,9 @@ pub fn write_events(w: &mut dyn Write, report: &Report) -> io::Result<()> {
         "cumulative",
         "cumulative_se",
     ])?;
-    let nq = report.quarters.len();
-    for e in report.events {
-        for (q, quarter) in report.quarters.iter().enumerate() {
+    let nq = report.meta.quarters.len();
+    for e in &report.meta.events {
+        for (q, quarter) in report.meta.quarters.iter().enumerate() {
             let now = &report.result.cells[e.now * nq + q];
             let by = &report.result.cells[e.by * nq + q];
             csv.write_record([
@@ -68,12 +68,12 @@ pub fn write_breakeven(w: &mut dyn Write, report: &Report) -> io::Result<()> {
         "cumulative_ai_fcf_p50",
         "cumulative_ai_fcf_p95",
     ])?;
-    let nq = report.quarters.len();
-    for b in report.breakevens {
+    let nq = report.meta.quarters.len();
+    for b in &report.meta.breakevens {
         let by = |q: usize| &report.result.cells[b.by * nq + q];
         let last = by(nq - 1);
-        let median =
-            first_quarter_reaching_half(nq, |q| by(q).mean).map(|q| report.quarters[q].to_string());
+        let median = first_quarter_reaching_half(nq, |q| by(q).mean)
+            .map(|q| report.meta.quarters[q].to_string());
         let cum = &report.result.cells[b.cumulative * nq + nq - 1];
         csv.write_record([
             b.entity.clone(),

@@ -1,11 +1,11 @@
 //! `manifest.json`: what was run, with which inputs, how fast.
 
 use crate::scenario::Override;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
 
 /// The record of a run, serialised as JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub version: String,
     pub scenario: String,
@@ -23,6 +23,8 @@ pub struct Manifest {
     pub generator: String,
     pub chunk_paths: u64,
     pub quantile_relative_error: f64,
+    /// Shards the run was split into (`sim run --shard`, then `sim merge`).
+    pub shards: u64,
 }
 
 impl Manifest {

@@ -11,14 +11,19 @@ mod explain;
 mod manifest;
 mod paths_csv;
 mod summary_csv;
+mod sweep_csv;
 mod thresholds_csv;
 
-pub use atomic::{Staged, commit, stage};
+pub use atomic::{Staged, commit, stage, stage_dir};
 pub use events_csv::{BreakevenInfo, EventInfo, write_breakeven, write_events};
 pub use explain::{EXPLAIN_COLUMNS, write_explain_csv, write_explain_text};
 pub use manifest::Manifest;
 pub use paths_csv::write_paths;
 pub use summary_csv::write_summary;
+pub use sweep_csv::{
+    SweepColumn, SweepManifest, is_headline_event, sweep_columns, sweep_header, sweep_values,
+    write_table,
+};
 pub use thresholds_csv::{ThresholdInfo, write_threshold_timing, write_thresholds};
 
 use crate::engine::{MetricName, RunResult};
@@ -26,16 +31,27 @@ use crate::quarter::Quarter;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// What the writers need to know of a scenario's outputs besides the
+/// numbers: the quarters, metrics, thresholds, events and break-evens. It
+/// is data (serialisable), so a shard's partial result can carry it and
+/// `sim merge` can write the report without the scenario or the model.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ReportMeta {
+    pub quarters: Vec<Quarter>,
+    pub metrics: Vec<MetricName>,
+    pub thresholds: Vec<ThresholdInfo>,
+    pub events: Vec<EventInfo>,
+    pub breakevens: Vec<BreakevenInfo>,
+    /// Metric indices whose horizon quantiles head a sweep's table.
+    pub key_metrics: Vec<usize>,
+}
+
 /// Everything a run writes, by reference.
 pub struct Report<'a> {
-    pub quarters: &'a [Quarter],
-    pub metrics: &'a [MetricName],
+    pub meta: &'a ReportMeta,
     pub result: &'a RunResult,
     pub manifest: &'a Manifest,
     pub sample_paths: u64,
-    pub thresholds: &'a [ThresholdInfo],
-    pub events: &'a [EventInfo],
-    pub breakevens: &'a [BreakevenInfo],
 }
 
 /// Writes `summary.csv`, `paths.csv` (when sample paths were kept), the
@@ -47,7 +63,7 @@ pub fn write_report(dir: &Path, report: &Report) -> io::Result<Vec<PathBuf>> {
     if report.sample_paths > 0 {
         staged.push(stage(dir, "paths.csv", |w| write_paths(w, report))?);
     }
-    if !report.thresholds.is_empty() {
+    if !report.meta.thresholds.is_empty() {
         staged.push(stage(dir, "thresholds.csv", |w| {
             write_thresholds(w, report)
         })?);
@@ -55,10 +71,10 @@ pub fn write_report(dir: &Path, report: &Report) -> io::Result<Vec<PathBuf>> {
             write_threshold_timing(w, report)
         })?);
     }
-    if !report.events.is_empty() {
+    if !report.meta.events.is_empty() {
         staged.push(stage(dir, "events.csv", |w| write_events(w, report))?);
     }
-    if !report.breakevens.is_empty() {
+    if !report.meta.breakevens.is_empty() {
         staged.push(stage(dir, "breakeven.csv", |w| write_breakeven(w, report))?);
     }
     staged.push(stage(dir, "manifest.json", |w| report.manifest.write(w))?);

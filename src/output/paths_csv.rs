@@ -7,16 +7,16 @@ use std::io::{self, Write};
 pub fn write_paths(w: &mut dyn Write, report: &Report) -> io::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
     csv.write_record(["path", "quarter", "entity", "metric", "value"])?;
-    let nq = report.quarters.len();
-    let n_cells = report.metrics.len() * nq;
+    let nq = report.meta.quarters.len();
+    let n_cells = report.meta.metrics.len() * nq;
     if n_cells == 0 {
         return csv.flush();
     }
     for (p, values) in report.result.samples.chunks_exact(n_cells).enumerate() {
         let path = p.to_string();
-        for (q, quarter) in report.quarters.iter().enumerate() {
+        for (q, quarter) in report.meta.quarters.iter().enumerate() {
             let quarter = quarter.to_string();
-            for (m, name) in report.metrics.iter().enumerate() {
+            for (m, name) in report.meta.metrics.iter().enumerate() {
                 csv.write_record([
                     &path,
                     &quarter,

@@ -12,9 +12,9 @@ pub const SUMMARY_COLUMNS: [&str; 12] = [
 pub fn write_summary(w: &mut dyn Write, report: &Report) -> io::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
     csv.write_record(SUMMARY_COLUMNS)?;
-    let nq = report.quarters.len();
-    for (m, name) in report.metrics.iter().enumerate() {
-        for (q, quarter) in report.quarters.iter().enumerate() {
+    let nq = report.meta.quarters.len();
+    for (m, name) in report.meta.metrics.iter().enumerate() {
+        for (q, quarter) in report.meta.quarters.iter().enumerate() {
             let c = &report.result.cells[m * nq + q];
             let mut row = vec![
                 name.entity.clone(),

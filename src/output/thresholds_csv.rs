@@ -5,12 +5,12 @@ use super::{Report, fmt_f64};
 use std::io::{self, Write};
 
 /// What the writers need to know of one threshold.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThresholdInfo {
     pub name: String,
     pub metric: String,
-    pub window: &'static str,
-    pub op: &'static str,
+    pub window: String,
+    pub op: String,
     /// The value as written in the scenario (a number or a distribution).
     pub value: String,
     /// Index of the last quarter that counts.
@@ -35,22 +35,22 @@ pub fn write_thresholds(w: &mut dyn Write, report: &Report) -> io::Result<()> {
         "first_hit_p50",
         "never_share",
     ])?;
-    let nq = report.quarters.len();
-    for t in report.thresholds {
+    let nq = report.meta.quarters.len();
+    for t in &report.meta.thresholds {
         let hit_by = |q: usize| &report.result.cells[t.hit_by * nq + q];
         let at_deadline = hit_by(t.by_idx);
         // The median first-hit quarter counts paths that never hit as
         // "later than the deadline", so it exists only when at least half hit.
         let median =
             super::events_csv::first_quarter_reaching_half(t.by_idx + 1, |q| hit_by(q).mean)
-                .map(|q| report.quarters[q].to_string());
+                .map(|q| report.meta.quarters[q].to_string());
         csv.write_record([
             t.name.clone(),
             t.metric.clone(),
             t.window.to_string(),
             t.op.to_string(),
             t.value.clone(),
-            report.quarters[t.by_idx].to_string(),
+            report.meta.quarters[t.by_idx].to_string(),
             fmt_f64(at_deadline.mean),
             fmt_f64(at_deadline.mean_se),
             median.unwrap_or_default(),
@@ -78,14 +78,14 @@ pub fn write_threshold_timing(w: &mut dyn Write, report: &Report) -> io::Result<
         "p_hit_by",
         "p_hit_by_se",
     ])?;
-    let nq = report.quarters.len();
-    for t in report.thresholds {
+    let nq = report.meta.quarters.len();
+    for t in &report.meta.thresholds {
         for q in 0..=t.by_idx {
             let first = &report.result.cells[t.first_hit * nq + q];
             let by = &report.result.cells[t.hit_by * nq + q];
             csv.write_record([
                 t.name.clone(),
-                report.quarters[q].to_string(),
+                report.meta.quarters[q].to_string(),
                 fmt_f64(first.mean),
                 fmt_f64(first.mean_se),
                 fmt_f64(by.mean),

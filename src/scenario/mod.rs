@@ -58,6 +58,8 @@ pub struct Scenario {
     pub thresholds: Vec<Threshold>,
     /// Published back-of-envelope figures (`[[hurdle]]`); the model ignores them.
     pub hurdles: Vec<Hurdle>,
+    /// What `sim sweep` varies when no `--vary` is given (`[sweep]`).
+    pub sweep: Option<crate::sweep::Design>,
     /// Where every value comes from; the model ignores it.
     pub provenance: Provenance,
 }

@@ -11,15 +11,19 @@ use std::str::FromStr;
 use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
 /// One `--set` flag.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Override {
     /// Dotted path, e.g. `market.gpu_price.vol`.
     pub path: String,
     /// The value as typed: a TOML value, or else taken as a string.
     pub value: String,
     /// The flag that asked for it (`--set`, `--paths`, `--seed`), for messages.
-    #[serde(skip)]
+    #[serde(skip, default = "set_flag")]
     pub flag: String,
+}
+
+fn set_flag() -> String {
+    "--set".to_string()
 }
 
 impl Override {
@@ -34,7 +38,7 @@ impl Override {
 
     /// How the user wrote it, for error messages.
     pub fn as_typed(&self) -> String {
-        if self.flag == "--set" {
+        if self.flag == "--set" || self.flag == "--vary" {
             format!("--set {}={}", self.path, self.value)
         } else {
             format!("{} {}", self.flag, self.value)

@@ -333,6 +333,8 @@ pub fn leaves(text: &str, cited: &[Cited]) -> Vec<Leaf> {
         };
         walk.table(doc.as_table());
     }
+    // A sweep's values are a design, not parameters: they need no source.
+    out.retain(|l| l.path != "sweep" && !l.path.starts_with("sweep."));
     out
 }
 

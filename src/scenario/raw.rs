@@ -32,6 +32,31 @@ pub struct RawScenario {
     pub threshold: Vec<RawThreshold>,
     #[serde(default)]
     pub hurdle: Vec<RawHurdle>,
+    /// What `sim sweep` varies when no `--vary` is given; `sim run` ignores it.
+    #[serde(default)]
+    pub sweep: Option<RawSweep>,
+}
+
+/// `[sweep]`: the axes of `sim sweep`, and optionally a Latin hypercube.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    #[serde(default)]
+    pub vary: Vec<RawVary>,
+    #[serde(default)]
+    pub lhs: Option<Spanned<u64>>,
+}
+
+/// `[[sweep.vary]]`: a path and either its values or a range.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVary {
+    pub path: Spanned<String>,
+    #[serde(default)]
+    pub values: Option<Spanned<Vec<toml::Value>>>,
+    /// `"LO:HI:STEPS"`, or `"LO:HI"` for a Latin hypercube.
+    #[serde(default)]
+    pub range: Option<Spanned<String>>,
 }
 
 /// `[[hurdle]]`: a published back-of-envelope figure as a product of factors.

@@ -7,6 +7,7 @@ use super::param::Param;
 use super::raw::{self, P};
 use super::*;
 use crate::process::correlation::cholesky_psd;
+use crate::sweep::{Axis, Design};
 use std::collections::BTreeMap;
 use toml::Spanned;
 
@@ -226,6 +227,7 @@ impl Validator<'_> {
             .map(|(i, t)| self.threshold(i, t, &raw.threshold, &simulation))
             .collect();
         let hurdles = self.hurdles(&raw.hurdle);
+        let sweep = raw.sweep.as_ref().map(|s| self.sweep(s));
         let provenance = Provenance {
             facts_key: raw.facts.as_ref().map(|f| (f.get_ref().clone(), f.span())),
             units: std::mem::take(&mut self.units),
@@ -240,8 +242,61 @@ impl Validator<'_> {
             labs,
             thresholds,
             hurdles,
+            sweep,
             provenance,
         }
+    }
+
+    /// `[sweep]` as a design; each axis is checked as `--vary` would be.
+    fn sweep(&mut self, raw: &raw::RawSweep) -> Design {
+        let mut axes = Vec::new();
+        for (i, v) in raw.vary.iter().enumerate() {
+            let key = format!("sweep.vary.{i}");
+            let spec = match (&v.values, &v.range) {
+                (Some(values), None) => {
+                    let texts: Vec<String> = values
+                        .get_ref()
+                        .iter()
+                        .map(|x| match x {
+                            toml::Value::Float(f) => crate::number::shortest(*f),
+                            other => other.to_string(),
+                        })
+                        .collect();
+                    Ok((values.span(), format!("{key}.values"), texts.join(",")))
+                }
+                (None, Some(range)) => Ok((
+                    range.span(),
+                    format!("{key}.range"),
+                    range.get_ref().clone(),
+                )),
+                _ => Err(()),
+            };
+            let Ok((span, key, spec)) = spec else {
+                self.error(
+                    Some(v.path.span()),
+                    &key,
+                    "expected exactly one of `values` and `range`".to_string(),
+                    Some("values = [0.02, 0.05, 0.1], or range = \"0.02:0.2:10\" (\"LO:HI\" with lhs)".into()),
+                );
+                continue;
+            };
+            match Axis::parse(v.path.get_ref(), &spec) {
+                Ok(axis) => axes.push(axis),
+                Err(e) => self.error(Some(span), &key, e, None),
+            }
+        }
+        let lhs = raw.lhs.as_ref().map(|n| {
+            if *n.get_ref() == 0 {
+                self.error(
+                    Some(n.span()),
+                    "sweep.lhs",
+                    "expected at least 1 point".to_string(),
+                    None,
+                );
+            }
+            *n.get_ref() as usize
+        });
+        Design { axes, lhs }
     }
 
     fn hurdles(&mut self, raw: &[raw::RawHurdle]) -> Vec<Hurdle> {

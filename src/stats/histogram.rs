@@ -181,6 +181,38 @@ impl LogHistogram {
         unreachable!("rank {rank} beyond total {total}")
     }
 
+    /// The first occupied key, the counts from there to the last occupied
+    /// key, and the non-finite count: all a shard's partial result needs
+    /// to store to give the same quantiles.
+    pub fn to_raw(&self) -> (i64, &[u32], u64) {
+        match self.occupied() {
+            Some((first, last)) => (
+                self.lo + first as i64,
+                &self.counts[first..=last],
+                self.nonfinite,
+            ),
+            None => (0, &[], self.nonfinite),
+        }
+    }
+
+    /// The inverse of [`LogHistogram::to_raw`]; refuses a window outside
+    /// the finite keys.
+    pub fn from_raw(lo: i64, counts: Vec<u32>, nonfinite: u64) -> Result<LogHistogram, String> {
+        let hi = lo
+            .checked_add(counts.len() as i64)
+            .ok_or("histogram window overflows")?;
+        if !counts.is_empty() && (lo < -MAX_FINITE_KEY || hi - 1 > MAX_FINITE_KEY) {
+            return Err(format!(
+                "histogram window {lo}..{hi} is outside the finite keys"
+            ));
+        }
+        Ok(LogHistogram {
+            lo,
+            counts,
+            nonfinite,
+        })
+    }
+
     /// Bytes held by the bucket window.
     pub fn heap_bytes(&self) -> usize {
         self.counts.capacity() * std::mem::size_of::<u32>()

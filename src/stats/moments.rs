@@ -186,6 +186,32 @@ impl Moments {
         self.max = self.max.max(other.max);
     }
 
+    /// Every field as bits, so a shard's partial result stores it exactly.
+    pub fn to_raw(&self) -> [u64; 7] {
+        [
+            self.n,
+            self.mean.to_bits(),
+            self.m2.to_bits(),
+            self.min.to_bits(),
+            self.max.to_bits(),
+            self.units,
+            self.m2_units.to_bits(),
+        ]
+    }
+
+    /// The inverse of [`Moments::to_raw`].
+    pub fn from_raw(r: [u64; 7]) -> Moments {
+        Moments {
+            n: r[0],
+            mean: f64::from_bits(r[1]),
+            m2: f64::from_bits(r[2]),
+            min: f64::from_bits(r[3]),
+            max: f64::from_bits(r[4]),
+            units: r[5],
+            m2_units: f64::from_bits(r[6]),
+        }
+    }
+
     pub fn count(&self) -> u64 {
         self.n
     }

@@ -1,0 +1,148 @@
+//! `sim validate`, `sim explain` and `sim init`: looking at scenarios
+//! without running them.
+
+use super::{AppError, build_model};
+use crate::cli::{ExplainArgs, ExplainFormat, InitArgs, ValidateArgs};
+use crate::output;
+use crate::scenario;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub(super) fn validate(args: &ValidateArgs) -> Result<(), AppError> {
+    let text = scenario::read_text(&args.scenario)?;
+    let scenario = scenario::from_text(&args.scenario, &text, &args.set)
+        .map_err(|d| AppError::Input(d.to_string()))?;
+    build_model(&args.scenario, &text, &scenario)?;
+    print_warnings(&scenario);
+    if args.strict {
+        let unsourced = scenario::explain::unsourced(&scenario);
+        let warnings = scenario.provenance.warnings.len();
+        if warnings > 0 || !unsourced.is_empty() {
+            let mut msg = format!(
+                "{}: --strict: {warnings} warning(s) and {} number(s) citing no source",
+                args.scenario.display(),
+                unsourced.len()
+            );
+            for p in unsourced {
+                msg.push_str(&format!("\n  {p}"));
+            }
+            msg.push_str("\n  help: cite a fact, a derivation or an assumption: { value = 0.3, fact = \"id\" } (see docs/scenario.md, \"Sources\")");
+            return Err(AppError::Input(msg));
+        }
+    }
+    println!("{}: ok", args.scenario.display());
+    let rows = scenario::describe(&scenario);
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (key, value) in rows {
+        println!("  {key:width$}  {value}");
+    }
+    Ok(())
+}
+
+/// Prints the scenario's warnings (cited values that differ from their
+/// facts, hurdles not reproduced) to standard error.
+pub(super) fn print_warnings(scenario: &scenario::Scenario) {
+    for w in &scenario.provenance.warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+pub(super) fn explain(args: &ExplainArgs) -> Result<(), AppError> {
+    let text = scenario::read_text(&args.scenario)?;
+    let scenario = scenario::from_text(&args.scenario, &text, &args.set)
+        .map_err(|d| AppError::Input(d.to_string()))?;
+    print_warnings(&scenario);
+    let rows = scenario::explain::rows(&scenario);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = match args.format {
+        ExplainFormat::Csv => output::write_explain_csv(&mut out, &rows),
+        ExplainFormat::Text => {
+            let p = &scenario.provenance;
+            let facts = match &p.facts {
+                Some(t) => format!("facts from {} ({} rows)", t.path.display(), t.len()),
+                None => "no fact table".to_string(),
+            };
+            let sourced = rows
+                .iter()
+                .filter(|r| !matches!(r.source, scenario::explain::Origin::None))
+                .count();
+            writeln!(
+                out,
+                "{}: {} values, {sourced} with a source; {facts}\n",
+                args.scenario.display(),
+                rows.len()
+            )
+            .and_then(|_| output::write_explain_text(&mut out, &rows, &scenario.hurdles))
+        }
+    };
+    written.and_then(|_| out.flush()).or_else(|e| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Ok(())
+        } else {
+            Err(AppError::Io(format!(
+                "cannot write to standard output: {e}"
+            )))
+        }
+    })
+}
+
+/// The starter scenario `sim init` writes: the shipped base scenario.
+const STARTER: &str = include_str!("../../scenarios/base.toml");
+/// The fact table the starter cites, written beside it.
+const STARTER_FACTS: &str = include_str!("../../seeds/facts.csv");
+const STARTER_FACTS_FILE: &str = "facts.csv";
+
+pub(super) fn init(args: &InitArgs) -> Result<(), AppError> {
+    let name = if args.name.ends_with(".toml") {
+        args.name.clone()
+    } else {
+        format!("{}.toml", args.name)
+    };
+    let path = PathBuf::from(&name);
+    if path.exists() {
+        return Err(AppError::Input(format!(
+            "{name} already exists; choose another name or remove it first"
+        )));
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or(name.clone());
+    // The starter cites the shipped fact table; it is written beside the
+    // scenario (unless one is already there) and the reference rewritten.
+    let starter = STARTER.replacen(
+        "facts = \"../seeds/facts.csv\"",
+        &format!("facts = \"{STARTER_FACTS_FILE}\""),
+        1,
+    );
+    let mut files = vec![output::stage(dir, &file, |w| {
+        w.write_all(starter.as_bytes())
+    })];
+    if !dir.join(STARTER_FACTS_FILE).exists() {
+        files.push(output::stage(dir, STARTER_FACTS_FILE, |w| {
+            w.write_all(STARTER_FACTS.as_bytes())
+        }));
+    }
+    let staged = files
+        .into_iter()
+        .collect::<std::io::Result<Vec<_>>>()
+        .and_then(output::commit)
+        .map_err(|e| AppError::Io(format!("cannot write {name}: {e}")))?;
+    for p in staged {
+        if p.extension().is_some_and(|e| e == "csv") {
+            println!("wrote {} (the facts the scenario cites)", p.display());
+        } else {
+            println!(
+                "wrote {}; run it with: sim run {}",
+                p.display(),
+                p.display()
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,221 @@
+//! `sim merge`: combines the partial results of `--shard K/N` runs or
+//! sweeps into exactly the output of the unsharded job.
+
+use super::AppError;
+use super::run::print_headline;
+use crate::cli::MergeArgs;
+use crate::engine::{self, RunResult};
+use crate::output::{self, Report};
+use crate::shard::partial::{self, PartialInfo};
+use crate::shard::state;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub(super) fn merge(args: &MergeArgs) -> Result<(), AppError> {
+    let parts = args
+        .dirs
+        .iter()
+        .map(|d| partial::read(d).map(|p| (d.clone(), p)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(AppError::Input)?;
+    let parts = partial::check_complete(parts).map_err(AppError::Input)?;
+    let written = match parts[0].1.identity.kind.as_str() {
+        "run" => merge_run(&parts, &args.out, args.quiet)?,
+        "sweep" => merge_sweep(&parts, &args.out)?,
+        other => {
+            return Err(AppError::Input(format!(
+                "{} holds a partial result of kind `{other}`, which this sim cannot merge",
+                parts[0].0.display()
+            )));
+        }
+    };
+    if !args.quiet {
+        println!("merged {} shards", parts.len());
+        for p in written {
+            println!("wrote {}", p.display());
+        }
+    }
+    Ok(())
+}
+
+fn missing_part(dir: &Path, what: &str) -> AppError {
+    AppError::Input(format!(
+        "{}: partial.json has no {what} section; the file was edited or damaged",
+        dir.display()
+    ))
+}
+
+fn merge_run(
+    parts: &[(PathBuf, PartialInfo)],
+    out: &Path,
+    quiet: bool,
+) -> Result<Vec<PathBuf>, AppError> {
+    let mut partials = Vec::with_capacity(parts.len());
+    let (mut threads, mut seconds) = (0, 0.0);
+    for (dir, info) in parts {
+        let run = info.run.as_ref().ok_or_else(|| missing_part(dir, "run"))?;
+        let file = dir.join(partial::STATE_FILE);
+        let bytes = std::fs::read(&file)
+            .map_err(|e| AppError::Input(format!("cannot read {}: {e}", file.display())))?;
+        if super::sha256_hex(&bytes) != run.state_sha256 {
+            return Err(AppError::Input(format!(
+                "{} does not match its partial.json (damaged, or copied from another shard); rerun shard {}",
+                file.display(),
+                info.shard
+            )));
+        }
+        let p = state::decode(&bytes)
+            .map_err(|e| AppError::Input(format!("{}: {e}", file.display())))?;
+        if [p.chunks.start, p.chunks.end] != run.chunks {
+            return Err(AppError::Input(format!(
+                "{} covers chunks {:?}, but its partial.json says {:?}",
+                file.display(),
+                p.chunks,
+                run.chunks
+            )));
+        }
+        threads = threads.max(run.manifest.threads);
+        seconds += run.manifest.elapsed_seconds;
+        partials.push(p);
+    }
+    let first = parts[0]
+        .1
+        .run
+        .as_ref()
+        .ok_or_else(|| missing_part(&parts[0].0, "run"))?;
+    let meta = &first.meta;
+    let n_paths = parts[0].1.identity.paths;
+    let (cells, samples) = engine::finish(&meta.metrics, meta.quarters.len(), n_paths, partials)?;
+    let result = RunResult {
+        cells,
+        samples,
+        n_paths,
+        threads,
+        elapsed: Duration::from_secs_f64(seconds),
+    };
+    let mut manifest = first.manifest.clone();
+    manifest.threads = threads;
+    manifest.elapsed_seconds = seconds;
+    manifest.paths_per_second = n_paths as f64 / seconds.max(1e-9);
+    manifest.shards = parts.len() as u64;
+    let report = Report {
+        meta,
+        result: &result,
+        manifest: &manifest,
+        sample_paths: manifest.sample_paths,
+    };
+    let written = output::write_report(out, &report)
+        .map_err(|e| AppError::Io(format!("cannot write results to {}: {e}", out.display())))?;
+    if !quiet {
+        print_headline(&report);
+    }
+    Ok(written)
+}
+
+fn merge_sweep(parts: &[(PathBuf, PartialInfo)], out: &Path) -> Result<Vec<PathBuf>, AppError> {
+    let n_points = parts[0].1.identity.points.unwrap_or(0);
+    let mut header: Option<(PathBuf, csv::StringRecord)> = None;
+    let mut rows: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let (mut threads, mut seconds) = (0, 0.0);
+    for (dir, info) in parts {
+        let sweep = info
+            .sweep
+            .as_ref()
+            .ok_or_else(|| missing_part(dir, "sweep"))?;
+        threads = threads.max(sweep.manifest.threads);
+        seconds += sweep.manifest.elapsed_seconds;
+        let file = dir.join("sweep.csv");
+        let bad = |e: String| AppError::Input(format!("{}: {e}", file.display()));
+        let mut reader = csv::Reader::from_path(&file).map_err(|e| bad(e.to_string()))?;
+        let h = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
+        match &header {
+            None => header = Some((file.clone(), h)),
+            Some((first, fh)) if *fh != h => {
+                return Err(bad(format!(
+                    "its columns differ from {}'s; the shards are not of one sweep",
+                    first.display()
+                )));
+            }
+            Some(_) => {}
+        }
+        let mut seen = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| bad(e.to_string()))?;
+            let point: usize = record
+                .get(0)
+                .and_then(|p| p.parse().ok())
+                .ok_or_else(|| bad("a row does not start with its point index".to_string()))?;
+            if rows
+                .insert(point, record.iter().map(str::to_string).collect())
+                .is_some()
+            {
+                return Err(bad(format!("point {point} appears in two shards")));
+            }
+            seen.push(point);
+        }
+        if seen != sweep.points {
+            return Err(bad(format!(
+                "it holds points {seen:?} but its partial.json says {:?}; rerun shard {}",
+                sweep.points, info.shard
+            )));
+        }
+    }
+    if rows.len() != n_points || rows.keys().copied().ne(0..n_points) {
+        return Err(AppError::Input(format!(
+            "the shards hold {} of the sweep's {n_points} points",
+            rows.len()
+        )));
+    }
+    let (_, header) = header.expect("at least one shard");
+    let header: Vec<String> = header.iter().map(str::to_string).collect();
+    let rows: Vec<Vec<String>> = rows.into_values().collect();
+    let first = parts[0]
+        .1
+        .sweep
+        .as_ref()
+        .ok_or_else(|| missing_part(&parts[0].0, "sweep"))?;
+    let mut manifest = first.manifest.clone();
+    manifest.threads = threads;
+    manifest.elapsed_seconds = seconds;
+    manifest.paths_per_second = (n_points as u64 * manifest.paths) as f64 / seconds.max(1e-9);
+    manifest.shards = parts.len() as u64;
+
+    let io = |e: std::io::Error| {
+        AppError::Io(format!("cannot write the sweep to {}: {e}", out.display()))
+    };
+    std::fs::create_dir_all(out).map_err(io)?;
+    let mut staged = vec![
+        output::stage(out, "sweep.csv", |w| output::write_table(w, &header, &rows)).map_err(io)?,
+        output::stage(out, "manifest.json", |w| manifest.write(w)).map_err(io)?,
+    ];
+    if first.keep_points {
+        let dir = output::stage_dir(out, "points").map_err(io)?;
+        for (src, info) in parts {
+            let points = info.sweep.as_ref().map_or(&[][..], |s| &s.points[..]);
+            for p in points {
+                let from = src.join("points").join(p.to_string());
+                copy_dir(&from, &dir.path().join(p.to_string())).map_err(|e| {
+                    AppError::Input(format!(
+                        "cannot copy point {p}'s outputs from {}: {e}",
+                        from.display()
+                    ))
+                })?;
+            }
+        }
+        staged.push(dir);
+    }
+    output::commit(staged).map_err(io)
+}
+
+/// Copies the files of folder `from` (no subfolders) into a new folder `to`.
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! `sim run`: one scenario's Monte Carlo, whole or one shard of it.
+
+use super::{
+    AppError, Loaded, check_memory, default_out_dir, load, report_meta, run_manifest,
+    run_overrides, sha256_hex, threads_flag,
+};
+use crate::cli::RunArgs;
+use crate::engine::{self, RunConfig};
+use crate::output::{self, Report, is_headline_event};
+use crate::progress::Progress;
+use crate::scenario;
+use crate::shard::partial::{self, Identity, PartialInfo, RunPart};
+use crate::shard::{Shard, state};
+use std::time::Instant;
+
+pub(super) fn run(args: &RunArgs) -> Result<(), AppError> {
+    let overrides = run_overrides(&args.set, args.paths, args.seed);
+    let text = scenario::read_text(&args.scenario)?;
+    let loaded = load(&args.scenario, &text, &overrides)?;
+    let sim = &loaded.scenario.simulation;
+    let threads = threads_flag(args.threads)?;
+    if args.sample_paths > sim.n_paths {
+        return Err(AppError::Input(format!(
+            "--sample-paths {} is more than the {} paths being run",
+            args.sample_paths, sim.n_paths
+        )));
+    }
+    check_memory(&loaded.model, threads, args.sample_paths)?;
+    let cfg = RunConfig {
+        n_paths: sim.n_paths,
+        seed: sim.seed,
+        antithetic: sim.antithetic,
+        threads,
+        sample_paths: args.sample_paths,
+    };
+    match args.shard {
+        Some(shard) => run_shard(args, &loaded, &overrides, &cfg, shard),
+        None => run_whole(args, &loaded, &overrides, &cfg),
+    }
+}
+
+fn run_whole(
+    args: &RunArgs,
+    loaded: &Loaded,
+    overrides: &[scenario::Override],
+    cfg: &RunConfig,
+) -> Result<(), AppError> {
+    let progress = Progress::new(cfg.n_paths, args.quiet);
+    let result = engine::run(&loaded.model, cfg, &|done| progress.set(done))?;
+    progress.finish();
+    let seconds = result.elapsed.as_secs_f64();
+    let manifest = run_manifest(
+        &args.scenario,
+        loaded,
+        overrides,
+        args.sample_paths,
+        result.threads,
+        seconds,
+    );
+    let meta = report_meta(&loaded.scenario, &loaded.model);
+    let report = Report {
+        meta: &meta,
+        result: &result,
+        manifest: &manifest,
+        sample_paths: args.sample_paths,
+    };
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&args.scenario, ""));
+    let written = output::write_report(&out_dir, &report).map_err(|e| {
+        AppError::Io(format!(
+            "cannot write results to {}: {e}",
+            out_dir.display()
+        ))
+    })?;
+    if !args.quiet {
+        println!(
+            "{} paths × {} quarters in {:.2} s ({:.0} paths/s, {} threads)",
+            cfg.n_paths,
+            meta.quarters.len(),
+            seconds,
+            manifest.paths_per_second,
+            result.threads
+        );
+        print_headline(&report);
+        for path in written {
+            println!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// Runs shard `shard`'s chunks and writes its partial result.
+fn run_shard(
+    args: &RunArgs,
+    loaded: &Loaded,
+    overrides: &[scenario::Override],
+    cfg: &RunConfig,
+    shard: Shard,
+) -> Result<(), AppError> {
+    let started = Instant::now();
+    let chunks = shard.chunks(engine::n_chunks(cfg.n_paths));
+    let first_path = chunks.start * engine::CHUNK_PATHS;
+    let last_path = (chunks.end * engine::CHUNK_PATHS).min(cfg.n_paths);
+    let progress = Progress::new(last_path.saturating_sub(first_path), args.quiet);
+    let (partial, threads) = engine::run_range(&loaded.model, cfg, chunks.clone(), &|done| {
+        progress.set(done)
+    })?;
+    progress.finish();
+    let seconds = started.elapsed().as_secs_f64();
+    let state = state::encode(&partial);
+    let mut manifest = run_manifest(
+        &args.scenario,
+        loaded,
+        overrides,
+        args.sample_paths,
+        threads,
+        seconds,
+    );
+    manifest.paths_per_second = (last_path - first_path) as f64 / seconds.max(1e-9);
+    manifest.shards = shard.count;
+    let info = PartialInfo {
+        format: partial::FORMAT,
+        identity: Identity {
+            kind: "run".to_string(),
+            version: manifest.version.clone(),
+            scenario_sha256: manifest.scenario_sha256.clone(),
+            overrides: overrides.to_vec(),
+            seed: cfg.seed,
+            paths: cfg.n_paths,
+            sample_paths: args.sample_paths,
+            design: None,
+            design_sha256: None,
+            points: None,
+            shards: shard.count,
+        },
+        shard,
+        run: Some(RunPart {
+            manifest,
+            meta: report_meta(&loaded.scenario, &loaded.model),
+            chunks: [chunks.start, chunks.end],
+            state_sha256: sha256_hex(&state),
+        }),
+        sweep: None,
+    };
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&args.scenario, "").join(shard.dir_name()));
+    let io = |e: std::io::Error| {
+        AppError::Io(format!(
+            "cannot write the shard's result to {}: {e}",
+            out_dir.display()
+        ))
+    };
+    std::fs::create_dir_all(&out_dir).map_err(io)?;
+    let staged = vec![
+        output::stage(&out_dir, partial::STATE_FILE, |w| w.write_all(&state)).map_err(io)?,
+        output::stage(&out_dir, partial::PARTIAL_FILE, |w| info.write(w)).map_err(io)?,
+    ];
+    output::commit(staged).map_err(io)?;
+    if !args.quiet {
+        println!(
+            "shard {shard}: paths {first_path}..{last_path} of {} in {seconds:.2} s; wrote {}",
+            cfg.n_paths,
+            out_dir.display()
+        );
+        println!(
+            "when all {} shards are done: sim merge <their folders> --out DIR",
+            shard.count
+        );
+    }
+    Ok(())
+}
+
+/// A few horizon figures on standard output: what a user looks at first.
+pub(super) fn print_headline(report: &Report) {
+    let meta = report.meta;
+    let nq = meta.quarters.len();
+    let last = meta.quarters[nq - 1];
+    let cells = &report.result.cells;
+    println!("at {last} (median [p05, p95]):");
+    for (m, name) in meta.metrics.iter().enumerate() {
+        let c = &cells[m * nq + nq - 1];
+        if name.entity == "regime" {
+            println!(
+                "  P(regime = {}) = {:.3} ± {:.4} (SE)",
+                name.metric, c.mean, c.mean_se
+            );
+        } else if name.entity == "market" && name.metric != "gpu_jumps" {
+            println!(
+                "  {}.{} = {:.4} [{:.4}, {:.4}]",
+                name.entity, name.metric, c.quantiles[2], c.quantiles[0], c.quantiles[4]
+            );
+        }
+    }
+    for e in meta.events.iter().filter(|e| is_headline_event(&e.event)) {
+        let c = &cells[e.by * nq + nq - 1];
+        println!(
+            "  P({} {} by {last}) = {:.3} ± {:.4} (SE)",
+            e.entity, e.event, c.mean, c.mean_se
+        );
+    }
+    for b in &meta.breakevens {
+        let c = &cells[b.by * nq + nq - 1];
+        println!(
+            "  P({} AI break-even by {last}) = {:.3} ± {:.4} (SE)",
+            b.entity, c.mean, c.mean_se
+        );
+    }
+    for t in &meta.thresholds {
+        let c = &cells[t.hit_by * nq + t.by_idx];
+        println!(
+            "  P({}: {} {} {} by {}) = {:.3} ± {:.4} (SE)",
+            t.name, t.metric, t.op, t.value, meta.quarters[t.by_idx], c.mean, c.mean_se
+        );
+    }
+}
