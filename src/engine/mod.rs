@@ -277,10 +277,15 @@ fn collect_range<M: PathModel>(
         batch_start = batch_end;
     }
 
-    let n_cells = needs_histogram.len();
-    let mut histograms = vec![LogHistogram::new(); n_cells];
+    // The first worker's histograms are the total's start (no copy); the
+    // others' counts are added to them.
+    let mut histograms: Vec<LogHistogram> = Vec::new();
     for worker in workers {
         let worker = worker.into_inner().unwrap_or_else(|p| p.into_inner());
+        if histograms.is_empty() {
+            histograms = worker.histograms;
+            continue;
+        }
         for (total, part) in histograms.iter_mut().zip(&worker.histograms) {
             total.merge(part);
         }
@@ -306,7 +311,7 @@ pub fn finish(
     let n_cells = metrics.len() * n_quarters;
     partials.sort_by_key(|p| p.chunks.start);
     let mut fold = Fold::new(0);
-    let mut histograms = vec![LogHistogram::new(); n_cells];
+    let mut histograms: Vec<LogHistogram> = Vec::new();
     let mut samples = Vec::new();
     for p in partials {
         if p.histograms.len() != n_cells || p.blocks.iter().any(|b| b.moments.len() != n_cells) {
@@ -318,8 +323,12 @@ pub fn finish(
         for b in p.blocks {
             fold.push(b).map_err(EngineError::Tiling)?;
         }
-        for (total, part) in histograms.iter_mut().zip(&p.histograms) {
-            total.merge(part);
+        if histograms.is_empty() {
+            histograms = p.histograms;
+        } else {
+            for (total, part) in histograms.iter_mut().zip(&p.histograms) {
+                total.merge(part);
+            }
         }
         samples.extend_from_slice(&p.samples);
     }
@@ -329,6 +338,9 @@ pub fn finish(
             fold.next(),
             n_chunks(n_paths)
         ))));
+    }
+    if histograms.is_empty() {
+        histograms = vec![LogHistogram::new(); n_cells];
     }
     let moments = fold.total(n_cells);
     // A non-finite value shows as a histogram's non-finite count or, in

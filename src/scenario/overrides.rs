@@ -39,7 +39,7 @@ impl Override {
     /// How the user wrote it, for error messages.
     pub fn as_typed(&self) -> String {
         if self.flag == "--set" || self.flag == "--vary" {
-            format!("--set {}={}", self.path, self.value)
+            format!("{} {}={}", self.flag, self.path, self.value)
         } else {
             format!("{} {}", self.flag, self.value)
         }

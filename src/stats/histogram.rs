@@ -166,19 +166,32 @@ impl LogHistogram {
     /// The `p`-quantile: the representative of the bucket holding the
     /// `⌈p·n⌉`-th smallest value (NaN when empty). See the module's bound.
     pub fn quantile(&self, p: f64) -> f64 {
+        self.quantiles(&[p])[0]
+    }
+
+    /// Several quantiles in one pass over the buckets; `ps` ascending.
+    /// Each is exactly what [`LogHistogram::quantile`] gives.
+    pub fn quantiles<const N: usize>(&self, ps: &[f64; N]) -> [f64; N] {
+        debug_assert!(ps.windows(2).all(|w| w[0] <= w[1]), "ascending");
         let total = self.count();
         if total == 0 {
-            return f64::NAN;
+            return [f64::NAN; N];
         }
-        let rank = ((p * total as f64).ceil() as u64).clamp(1, total);
+        let ranks = ps.map(|p| ((p * total as f64).ceil() as u64).clamp(1, total));
+        let mut out = [f64::NAN; N];
+        let mut next = 0;
         let mut seen = 0u64;
         for (i, &c) in self.counts.iter().enumerate() {
             seen += c as u64;
-            if seen >= rank {
-                return representative(self.lo + i as i64);
+            while next < N && seen >= ranks[next] {
+                out[next] = representative(self.lo + i as i64);
+                next += 1;
+            }
+            if next == N {
+                break;
             }
         }
-        unreachable!("rank {rank} beyond total {total}")
+        out
     }
 
     /// The first occupied key, the counts from there to the last occupied

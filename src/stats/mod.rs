@@ -36,7 +36,7 @@ impl CellSummary {
     /// Combines a cell's moments and histogram.
     pub fn new(m: &Moments, h: &LogHistogram) -> CellSummary {
         CellSummary {
-            quantiles: QUANTILES.map(|p| h.quantile(p).clamp(m.min(), m.max())),
+            quantiles: h.quantiles(&QUANTILES).map(|q| q.clamp(m.min(), m.max())),
             ..CellSummary::from_moments(m)
         }
     }

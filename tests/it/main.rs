@@ -6,6 +6,9 @@
 //! - `statistics`: closed forms the Monte Carlo must reproduce within 4 standard errors.
 //! - `deterministic`: zero volatility reproduces hand arithmetic.
 //! - `quantiles`: the histogram's error bound and merge identity.
+//! - `shards`: `--shard K/N` then `sim merge` equals the unsharded output byte for byte.
+//! - `sweep`: `sim sweep` points equal `sim run --set`, designs, errors, monotonicity,
+//!   and the README's GNU parallel and Slurm recipes.
 //! - `thresholds`: window arithmetic, first-hit timing, a closed-form probability, the CSV files.
 //!
 //! Golden files are regenerated with `SIM_UPDATE_GOLDEN=1 cargo test --release`
@@ -22,5 +25,7 @@ mod provenance;
 mod quantiles;
 mod reproducibility;
 mod robustness;
+mod shards;
 mod statistics;
+mod sweep;
 mod thresholds;
