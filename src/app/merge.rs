@@ -123,6 +123,14 @@ fn merge_sweep(parts: &[(PathBuf, PartialInfo)], out: &Path) -> Result<Vec<PathB
             .sweep
             .as_ref()
             .ok_or_else(|| missing_part(dir, "sweep"))?;
+        let first_keeps = parts[0].1.sweep.as_ref().is_some_and(|s| s.keep_points);
+        if sweep.keep_points != first_keeps {
+            return Err(AppError::Input(format!(
+                "{} and {} differ in --keep-points; run every shard with the same flags",
+                parts[0].0.display(),
+                dir.display()
+            )));
+        }
         threads = threads.max(sweep.manifest.threads);
         seconds += sweep.manifest.elapsed_seconds;
         let file = dir.join("sweep.csv");

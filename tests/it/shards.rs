@@ -235,6 +235,22 @@ fn merge_refuses_mixed_missing_repeated_and_damaged_shards() {
         .success();
     let e = merge_fails(&[&a0, &s]);
     assert!(e.contains("not shards of the same job"), "{e}");
+    let s1 = tmp.path().join("s1");
+    sim()
+        .args([
+            "sweep",
+            "scenarios/base.toml",
+            "--paths",
+            "1024",
+            "--vary",
+            "lab.OpenAI.hazard=0.05",
+        ])
+        .args(["--shard", "1/2", "--keep-points", "--quiet", "--out"])
+        .arg(&s1)
+        .assert()
+        .success();
+    let e = merge_fails(&[&s, &s1]);
+    assert!(e.contains("--keep-points"), "{e}");
 }
 
 #[test]
