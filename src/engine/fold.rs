@@ -3,17 +3,18 @@
 //!
 //! Chunk moments combine pairwise along aligned power-of-two blocks: block
 //! (start, level) covers chunks `start .. start + 2^level`, with `start` a
-//! multiple of `2^level`, and is the merge of its two halves. A contiguous
-//! range of chunks is cut greedily into the largest aligned blocks it holds
-//! ([`aligned_blocks`]); a [`Fold`] takes blocks in chunk order and merges
-//! two neighbours as soon as they are siblings (a binary counter). Whoever
+//! multiple of `2^level`, and is the merge of its two halves. A [`Fold`]
+//! takes chunks (or blocks) in order from any start and merges two
+//! neighbours as soon as they are siblings, i.e. the same size and the
+//! left one aligned to twice it (a binary counter). Folding a contiguous
+//! range of chunks so leaves the largest aligned blocks the range holds;
+//! folding those blocks, from chunk 0, gives the whole tree. Whoever
 //! computed a block, and whichever way the chunks were split into ranges,
 //! every block of the tree is the same merge of the same two halves, so the
 //! final moments do not depend on the split. Floating-point merging is not
 //! associative; a fixed tree is how the result stays bit-identical.
 
 use crate::stats::Moments;
-use std::ops::Range;
 
 /// The merged moments of every cell over an aligned block of chunks.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,28 +34,14 @@ impl Block {
     }
 }
 
-/// The largest aligned blocks that tile `range`, in order, as
-/// (start, level).
-pub fn aligned_blocks(range: Range<u64>) -> Vec<(u64, u32)> {
-    let mut blocks = Vec::new();
-    let mut p = range.start;
-    while p < range.end {
-        let align = if p == 0 { 63 } else { p.trailing_zeros() };
-        let fits = 63 - (range.end - p).leading_zeros();
-        let level = align.min(fits);
-        blocks.push((p, level));
-        p += 1u64 << level;
-    }
-    blocks
-}
-
 /// Why blocks could not be folded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("chunk blocks do not tile the run: {0}")]
 pub struct TilingError(pub String);
 
-/// Blocks folded in chunk order: a stack of blocks with strictly
-/// decreasing levels, like the set bits of a binary counter.
+/// Blocks folded in chunk order: a stack of aligned blocks in which no two
+/// neighbours are siblings (from chunk 0: strictly decreasing levels, like
+/// the set bits of a binary counter).
 #[derive(Debug, Default)]
 pub struct Fold {
     stack: Vec<Block>,
@@ -89,18 +76,11 @@ impl Fold {
                 block.start, block.level
             )));
         }
-        if let Some(top) = self.stack.last()
-            && top.level < block.level
-        {
-            return Err(TilingError(format!(
-                "block at chunk {} of 2^{} chunks follows a smaller one",
-                block.start, block.level
-            )));
-        }
         self.next = block.end();
         self.stack.push(block);
         while let [.., left, right] = self.stack.as_slice()
             && left.level == right.level
+            && left.start % (2u64 << left.level) == 0
         {
             let right = self.stack.pop().expect("two blocks");
             let left = self.stack.last_mut().expect("two blocks");
@@ -112,13 +92,15 @@ impl Fold {
         Ok(())
     }
 
-    /// The blocks so far (strictly decreasing levels), in chunk order.
+    /// The blocks so far, in chunk order: the largest aligned blocks that
+    /// tile the chunks pushed.
     pub fn into_blocks(self) -> Vec<Block> {
         self.stack
     }
 
     /// The moments over everything pushed: the blocks merged from the
-    /// smallest (rightmost) up, a fixed order for a given chunk count.
+    /// rightmost up, a fixed order for a given chunk count when the fold
+    /// started at chunk 0.
     pub fn total(self, n_cells: usize) -> Vec<Moments> {
         let mut acc: Option<Vec<Moments>> = None;
         for mut block in self.stack.into_iter().rev() {
@@ -136,6 +118,14 @@ impl Fold {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ops::Range;
+
+    /// (start, level) of the blocks a fold of `range`'s chunks leaves.
+    fn aligned_blocks(range: Range<u64>) -> Vec<(u64, u32)> {
+        let mut f = Fold::new(range.start);
+        range.for_each(|i| f.push(chunk(i)).unwrap());
+        f.into_blocks().iter().map(|b| (b.start, b.level)).collect()
+    }
 
     #[test]
     fn aligned_blocks_tile_greedily() {
@@ -181,12 +171,10 @@ mod tests {
             for cut in 0..=n {
                 let mut global = Fold::new(0);
                 for range in [0..cut, cut..n] {
-                    for (start, level) in aligned_blocks(range) {
-                        let mut f = Fold::new(start);
-                        (start..start + (1 << level)).for_each(|i| f.push(chunk(i)).unwrap());
-                        let mut blocks = f.into_blocks();
-                        assert_eq!(blocks.len(), 1);
-                        global.push(blocks.pop().unwrap()).unwrap();
+                    let mut f = Fold::new(range.start);
+                    range.for_each(|i| f.push(chunk(i)).unwrap());
+                    for block in f.into_blocks() {
+                        global.push(block).unwrap();
                     }
                 }
                 let total = global.total(1);

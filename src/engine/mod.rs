@@ -211,7 +211,7 @@ pub fn run_range<M: PathModel>(
 }
 
 /// Runs `chunks` in batches (in parallel on the current pool when
-/// `threads > 1`) and folds each aligned block of the range in chunk order.
+/// `threads > 1`) and folds their moments in chunk order into aligned blocks.
 fn collect_range<M: PathModel>(
     model: &M,
     cfg: &RunConfig,
@@ -237,11 +237,7 @@ fn collect_range<M: PathModel>(
         chunk::run_chunk(model, cfg, c, &mut worker)
     };
 
-    let mut plan = fold::aligned_blocks(chunks.clone()).into_iter();
-    let mut blocks = Vec::new();
-    let mut current = plan
-        .next()
-        .map(|(start, level)| (Fold::new(start), start + (1u64 << level)));
+    let mut fold = Fold::new(chunks.start);
     let mut samples = Vec::new();
     let mut batch_start = chunks.start;
     while batch_start < chunks.end {
@@ -255,47 +251,38 @@ fn collect_range<M: PathModel>(
             (batch_start..batch_end).map(run_one).collect()
         };
         for (c, out) in (batch_start..batch_end).zip(outputs) {
-            let (fold, end) = current
-                .as_mut()
-                .expect("a block holds every chunk of the range");
             fold.push(Block {
                 start: c,
                 level: 0,
                 moments: out.moments,
             })
             .expect("chunks arrive in order");
-            if fold.next() == *end {
-                let (fold, _) = current.take().expect("current block");
-                blocks.extend(fold.into_blocks());
-                current = plan
-                    .next()
-                    .map(|(start, level)| (Fold::new(start), start + (1u64 << level)));
-            }
             samples.extend_from_slice(&out.samples);
         }
         progress((batch_end * CHUNK_PATHS).min(cfg.n_paths) - chunks.start * CHUNK_PATHS);
         batch_start = batch_end;
     }
 
-    // The first worker's histograms are the total's start (no copy); the
-    // others' counts are added to them.
-    let mut histograms: Vec<LogHistogram> = Vec::new();
-    for worker in workers {
-        let worker = worker.into_inner().unwrap_or_else(|p| p.into_inner());
-        if histograms.is_empty() {
-            histograms = worker.histograms;
-            continue;
-        }
-        for (total, part) in histograms.iter_mut().zip(&worker.histograms) {
-            total.merge(part);
-        }
-    }
+    let workers = workers
+        .into_iter()
+        .map(|w| w.into_inner().unwrap_or_else(|p| p.into_inner()).histograms);
     Partial {
         chunks,
-        blocks,
-        histograms,
+        blocks: fold.into_blocks(),
+        histograms: sum_histograms(workers).unwrap_or_default(),
         samples,
     }
+}
+
+/// Adds sets of per-cell histograms (the first is moved, not copied);
+/// `None` when there are none.
+fn sum_histograms(sets: impl Iterator<Item = Vec<LogHistogram>>) -> Option<Vec<LogHistogram>> {
+    sets.reduce(|mut total, part| {
+        for (t, p) in total.iter_mut().zip(&part) {
+            t.merge(p);
+        }
+        total
+    })
 }
 
 /// Combines the partials of every shard of a run of `n_paths` paths (in
@@ -311,7 +298,7 @@ pub fn finish(
     let n_cells = metrics.len() * n_quarters;
     partials.sort_by_key(|p| p.chunks.start);
     let mut fold = Fold::new(0);
-    let mut histograms: Vec<LogHistogram> = Vec::new();
+    let mut histogram_sets = Vec::new();
     let mut samples = Vec::new();
     for p in partials {
         if p.histograms.len() != n_cells || p.blocks.iter().any(|b| b.moments.len() != n_cells) {
@@ -323,13 +310,7 @@ pub fn finish(
         for b in p.blocks {
             fold.push(b).map_err(EngineError::Tiling)?;
         }
-        if histograms.is_empty() {
-            histograms = p.histograms;
-        } else {
-            for (total, part) in histograms.iter_mut().zip(&p.histograms) {
-                total.merge(part);
-            }
-        }
+        histogram_sets.push(p.histograms);
         samples.extend_from_slice(&p.samples);
     }
     if fold.next() != n_chunks(n_paths) {
@@ -339,9 +320,8 @@ pub fn finish(
             n_chunks(n_paths)
         ))));
     }
-    if histograms.is_empty() {
-        histograms = vec![LogHistogram::new(); n_cells];
-    }
+    let histograms = sum_histograms(histogram_sets.into_iter())
+        .unwrap_or_else(|| vec![LogHistogram::new(); n_cells]);
     let moments = fold.total(n_cells);
     // A non-finite value shows as a histogram's non-finite count or, in
     // indicator cells (no histogram), as a non-finite mean. The earliest

@@ -216,39 +216,23 @@ fn merge_refuses_mixed_missing_repeated_and_damaged_shards() {
     assert!(e.contains("does not match its partial.json"), "{e}");
 
     // A sweep shard is not a run shard.
-    let s = tmp.path().join("s");
-    sim()
-        .args([
-            "sweep",
-            "scenarios/base.toml",
-            "--paths",
-            "1024",
-            "--vary",
-            "lab.OpenAI.hazard=0.05",
-            "--shard",
-            "0/2",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&s)
-        .assert()
-        .success();
+    let sweep_shard = |k: u64, extra: &[&str], name: &str| {
+        let out = tmp.path().join(name);
+        sim()
+            .args(["sweep", "scenarios/base.toml", "--paths", "1024"])
+            .args(["--vary", "lab.OpenAI.hazard=0.05", "--quiet"])
+            .args(["--shard", &format!("{k}/2")])
+            .args(extra)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let s = sweep_shard(0, &[], "s");
     let e = merge_fails(&[&a0, &s]);
     assert!(e.contains("not shards of the same job"), "{e}");
-    let s1 = tmp.path().join("s1");
-    sim()
-        .args([
-            "sweep",
-            "scenarios/base.toml",
-            "--paths",
-            "1024",
-            "--vary",
-            "lab.OpenAI.hazard=0.05",
-        ])
-        .args(["--shard", "1/2", "--keep-points", "--quiet", "--out"])
-        .arg(&s1)
-        .assert()
-        .success();
+    let s1 = sweep_shard(1, &["--keep-points"], "s1");
     let e = merge_fails(&[&s, &s1]);
     assert!(e.contains("--keep-points"), "{e}");
 }
