@@ -2,19 +2,41 @@
 //! statement, debt service, issuance, distress and AI break-even
 //! (DESIGN.md §4, step 5).
 //!
-//! A quarter runs in two passes because utilisation depends on the whole
-//! market's capacity. Pass 1, per company: market access (closed when net
-//! leverage is above `max_leverage`, or for high-yield issuers in bust);
-//! capex = plan × regime multiplier, cut to `maintenance` × plan when cash is
-//! below `min_cash` without access; capex buys GW at the unit cost of the
-//! quarter, arriving `build_lag` quarters later; capacity decays with
-//! obsolescence; the labs' contracts occupy `4 × payments / (rental revenue
-//! of a GW-year at the start)` GW of it and the rest is offered to the
-//! market. Pass 2, per company, with utilisation
-//! `u = min(1, demand / capacity offered by all companies)`:
+//! A quarter runs in two passes because the price of compute depends on the
+//! whole market's capacity. Pass 1 (`invest`), per company: market access
+//! (closed when net leverage is above `max_leverage`, or for high-yield
+//! issuers in bust), then capex by the rule below; capex buys GW at the
+//! unit cost of the quarter, arriving `build_lag` quarters later with the
+//! compute per GW of the quarter it was ordered in (`compute.rs`);
+//! capacity and compute decay with obsolescence; the labs' contracts occupy
+//! `4 × payments / (rental revenue of a unit of compute a year at the start)`
+//! of the compute and the rest is offered to the market.
+//!
+//! Capex rule (model v2). For the first `committed_quarters` capex is
+//! committed: the plan (`capex.start`, `growth`, `decay_years`) in GW at the
+//! start's unit cost, so its dollars move with component prices. After it:
 //!
 //! ```text
-//! AI revenue    = lab payments + recoveries + rental × GPUs/GW × hours × u × offered × Δt
+//! desired  = confidence(regime) · (P_{q−1} / anchor_q)^θ · share · D_q · e^(g(regime) · lag)
+//!            + contracted compute due at q + lag
+//! have     = (compute + compute on order) · keep^lag
+//! target   = max(0, (desired − have) / gap_quarters + compute · (1 − keep)) / e_q · K_q
+//! capex_q  = capex_{q−1} + adjustment · (target − capex_{q−1})
+//! ```
+//!
+//! `share` is the company's share of last quarter's compute offered to the
+//! market, `g(regime)` the demand growth the regime leads it to expect, `θ`
+//! `return_sensitivity` (a price above the long-run cost means new capacity
+//! earns more than the cost of capital). Orders after the committed quarters
+//! share the grid's power budget: when the industry's GW ordered in a
+//! quarter would exceed it, every company's discretionary orders are scaled
+//! down in proportion. Without cash above `min_cash` and without market
+//! access, capex is cut to `maintenance` × its level (committed or not) and
+//! `capex_cut` records it. Pass 2, per company, with the cleared price `P`
+//! and utilisation `u = served demand / compute offered`:
+//!
+//! ```text
+//! AI revenue    = lab payments + recoveries + P × GPUs/GW × hours × u × offered compute × Δt
 //! EBITDA        = core OCF + AI revenue − opex_per_gw × capacity × Δt
 //! interest      = Σ debt × coupon × Δt          principal = debt / (4 · maturity)
 //! taxes         = tax_rate × max(0, EBITDA − depreciation − interest)
@@ -40,9 +62,6 @@ use crate::scenario::param::Sampler;
 /// a company without debt service records a large finite number.
 pub const RATIO_CAP: f64 = 1000.0;
 
-/// Hours in a year, for turning $/GPU-hour into $/year.
-const HOURS_PER_YEAR: f64 = 8760.0;
-
 #[derive(Debug, Clone)]
 struct CompanyModel {
     samplers: HyperscalerNumbers<Sampler>,
@@ -56,6 +75,7 @@ struct CompanyModel {
 struct Ids {
     capex: MetricId,
     capacity: MetricId,
+    compute: MetricId,
     lab_revenue: MetricId,
     recoveries: MetricId,
     rental_revenue: MetricId,
@@ -97,6 +117,18 @@ pub struct CompanyPath {
     life_quarters: usize,
     /// GW ordered in each quarter (arriving `build_lag` later).
     ordered: Vec<f64>,
+    /// Compute ordered in each quarter.
+    ordered_compute: Vec<f64>,
+    /// Compute ordered and not yet arrived.
+    on_order: f64,
+    /// Compute in service (installed-fleet GW equivalents).
+    compute: f64,
+    /// `e^(g(regime) · lag)`: the demand growth expected over the build lag.
+    ahead: Vec<f64>,
+    /// `keep^lag`: what survives of today's compute by the time orders arrive.
+    keep_lag: f64,
+    /// Last quarter's capex (the partial adjustment's state).
+    last_capex: f64,
     /// Capex spent in each quarter.
     spent: Vec<f64>,
     /// Capex value entering service in each quarter (for depreciation).
@@ -114,11 +146,13 @@ pub struct CompanyPath {
     net_leverage: f64,
     low_dscr_run: u32,
     cumulative_ai: f64,
-    /// This quarter's access, capex and capacity offered to the market,
+    /// This quarter's access, capex and compute offered to the market,
     /// from pass 1.
     access: bool,
     offered: f64,
     capex: f64,
+    /// Capex that is committed (not subject to the power budget).
+    committed: bool,
     cut: bool,
     events: [EventState; 3],
 }
@@ -131,12 +165,29 @@ pub struct Conditions {
     pub short_rate: f64,
     /// Capex per GW this quarter, $B (see [`Conditions::unit_cost`]).
     pub unit_cost: f64,
-    /// Rental revenue per GW of capacity sold, $B per year.
-    pub revenue_per_gw: f64,
+    /// Capex per GW at the start: committed GW are priced against it.
+    pub unit_cost_start: f64,
+    /// Compute per GW of capacity ordered this quarter.
+    pub compute_per_gw: f64,
+    /// Compute per GW of the pipeline under construction at the start.
+    pub pipeline_compute_per_gw: f64,
+    /// Rental revenue per unit of compute sold, $B per year (set once the
+    /// price has cleared).
+    pub revenue_per_unit: f64,
+    /// Demand for compute at last quarter's price.
     pub demand_gw: f64,
-    /// GW taken by $1B a quarter of lab payments: 4 / (rental revenue of a
-    /// GW-year at the start), so a contract occupies the capacity it would
-    /// rent for at today's price.
+    /// `(P_{q−1} / long-run cost)^θ`: how far returns on new capacity are
+    /// above the cost of capital.
+    pub return_signal: f64,
+    /// This quarter's capex is committed (before `committed_quarters`).
+    pub committed: bool,
+    /// GW the grid can connect this quarter.
+    pub power_gw: f64,
+    /// Share of capacity surviving a quarter's obsolescence.
+    pub keep: f64,
+    /// Compute taken by $1B a quarter of lab payments: 4 / (rental revenue
+    /// of a unit of compute a year at the start), so a contract occupies
+    /// the compute it would rent at today's price.
     pub gw_per_payment: f64,
     pub z_core: f64,
     pub contagion_spread: f64,
@@ -147,6 +198,7 @@ pub struct Conditions {
 pub struct Totals {
     pub capex: f64,
     pub capacity: f64,
+    pub compute: f64,
     pub utilisation: f64,
     pub ai_revenue: f64,
     pub rental_revenue: f64,
@@ -158,11 +210,6 @@ impl Conditions {
     pub fn unit_cost(ind: &IndustryNumbers<f64>, gpu: f64, hbm: f64) -> f64 {
         let accel = (1.0 - ind.hbm_share) * gpu + ind.hbm_share * hbm;
         ind.cost_per_gw * (1.0 - ind.gpu_share + ind.gpu_share * accel)
-    }
-
-    /// Rental revenue of one GW sold for a year, $B.
-    pub fn revenue_per_gw(rental: f64, gpus_per_gw: f64) -> f64 {
-        rental * gpus_per_gw * HOURS_PER_YEAR / 1e9
     }
 }
 
@@ -181,6 +228,7 @@ impl Hyperscalers {
                 let ids = Ids {
                     capex: add("capex"),
                     capacity: add("capacity_gw"),
+                    compute: add("compute"),
                     lab_revenue: add("lab_revenue"),
                     recoveries: add("recoveries"),
                     rental_revenue: add("rental_revenue"),
@@ -221,6 +269,10 @@ impl Hyperscalers {
         }
     }
 
+    pub fn len(&self) -> usize {
+        self.companies.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.companies.is_empty()
     }
@@ -242,6 +294,12 @@ impl Hyperscalers {
                 regime: vec![0.0; c.regime.len()],
                 life_quarters: 1,
                 ordered: vec![0.0; self.n_quarters],
+                ordered_compute: vec![0.0; self.n_quarters],
+                on_order: 0.0,
+                compute: 0.0,
+                ahead: vec![1.0; c.regime.len()],
+                keep_lag: 1.0,
+                last_capex: 0.0,
                 spent: vec![0.0; self.n_quarters],
                 in_service: vec![0.0; self.n_quarters],
                 log_plan: 0.0,
@@ -259,18 +317,31 @@ impl Hyperscalers {
                 access: true,
                 offered: 0.0,
                 capex: 0.0,
+                committed: true,
                 cut: false,
                 events: [EventState::default(); 3],
             })
             .collect()
     }
 
+    /// The build lag of company `i`, in quarters.
+    pub fn build_lag(&self, i: usize) -> usize {
+        self.companies[i].build_lag
+    }
+
     /// Draws each company's parameters and resets its state. `cost_per_gw`
-    /// is the cost of a GW at the start (the pipeline's book value).
+    /// is the cost of a GW at the start (the pipeline's book value),
+    /// `new_compute` the compute per GW of the pipeline, `keep` the share of
+    /// compute surviving a quarter and `growth_dt` the quarterly demand
+    /// growth expected in each regime.
+    #[allow(clippy::too_many_arguments)]
     pub fn start_path<G: rand::Rng + ?Sized>(
         &self,
         paths: &mut [CompanyPath],
         cost_per_gw: f64,
+        new_compute: f64,
+        keep: f64,
+        growth_dt: &[f64],
         rng: &mut G,
     ) {
         for (c, st) in self.companies.iter().zip(paths.iter_mut()) {
@@ -281,6 +352,7 @@ impl Hyperscalers {
             let p = &st.p;
             st.life_quarters = ((p.useful_life_years * 4.0).round() as usize).max(1);
             st.ordered.fill(0.0);
+            st.ordered_compute.fill(0.0);
             st.spent.fill(0.0);
             // The pipeline enters service evenly over the build lag, at
             // today's cost per GW (already spent before the start).
@@ -289,11 +361,19 @@ impl Hyperscalers {
             for x in &mut st.in_service[..lag] {
                 *x = p.pipeline / c.build_lag as f64 * cost_per_gw;
             }
+            st.on_order = p.pipeline * new_compute;
+            st.compute = p.capacity;
+            for (a, g) in st.ahead.iter_mut().zip(growth_dt) {
+                *a = (g * c.build_lag as f64).exp();
+            }
+            st.keep_lag = keep.powi(c.build_lag as i32);
+            st.last_capex = p.capex;
             st.log_plan = p.capex.max(f64::MIN_POSITIVE).ln();
             st.plan_growth_dt = p.capex_growth * DT_YEARS;
             st.plan_decay = (-DT_YEARS / p.capex_decay_years).exp();
             st.log_core = p.core_ocf.max(f64::MIN_POSITIVE).ln();
             st.capacity = p.capacity;
+            st.offered = p.capacity;
             st.new_depreciation = 0.0;
             st.cash = p.cash;
             st.debt = p.debt;
@@ -305,9 +385,12 @@ impl Hyperscalers {
         }
     }
 
-    /// Pass 1: market access, capex and capacity of every company. Returns
-    /// the capacity offered to the market: what is not taken by the labs'
-    /// contracts (`lab_paid × gw_per_payment`).
+    /// Pass 1: market access, capex, capacity and compute of every company
+    /// (the rule in the module's doc). `backlog[i]` is the compute company
+    /// `i`'s lab contracts will take when this quarter's orders arrive.
+    /// Returns the compute offered to the market (what the labs' contracts
+    /// do not take, `lab_paid × gw_per_payment`) and whether the power
+    /// budget bound.
     #[inline]
     pub fn invest(
         &self,
@@ -315,31 +398,77 @@ impl Hyperscalers {
         ind: &IndustryNumbers<f64>,
         cond: &Conditions,
         lab_paid: &[f64],
+        backlog: &[f64],
         q: usize,
-    ) -> f64 {
-        let keep = (1.0 - ind.obsolescence).powf(DT_YEARS);
-        let mut offered = 0.0;
-        for ((c, st), paid) in self.companies.iter().zip(paths.iter_mut()).zip(lab_paid) {
+    ) -> (f64, bool) {
+        let keep = cond.keep;
+        let market: f64 = paths.iter().map(|st| st.offered).sum();
+        let n = paths.len() as f64;
+        // Capex before the power budget, and the GW it orders.
+        let (mut committed_gw, mut wanted_gw) = (0.0, 0.0);
+        for ((c, st), backlog) in self.companies.iter().zip(paths.iter_mut()).zip(backlog) {
             let p = &st.p;
             st.access = !(c.high_yield && cond.bust) && st.net_leverage <= p.max_leverage;
             st.log_plan += st.plan_growth_dt;
             st.plan_growth_dt *= st.plan_decay;
-            let plan = st.log_plan.exp() * st.regime[cond.regime];
-            st.cut = st.cash < p.min_cash && !st.access;
-            st.capex = if st.cut { p.maintenance * plan } else { plan };
-            st.ordered[q] = st.capex / cond.unit_cost;
-            st.spent[q] = st.capex;
-            let arriving = if q >= c.build_lag {
-                st.in_service[q] = st.spent[q - c.build_lag];
-                st.ordered[q - c.build_lag]
+            st.committed = cond.committed;
+            let capex = if cond.committed {
+                st.log_plan.exp() * cond.unit_cost / cond.unit_cost_start
             } else {
-                p.pipeline / c.build_lag as f64
+                let share = if market > 0.0 {
+                    st.offered / market
+                } else {
+                    1.0 / n
+                };
+                let expected = cond.demand_gw * st.ahead[cond.regime];
+                let desired =
+                    st.regime[cond.regime] * cond.return_signal * share * expected + backlog;
+                let have = (st.compute + st.on_order) * st.keep_lag;
+                let orders =
+                    ((desired - have) / ind.gap_quarters + st.compute * (1.0 - keep)).max(0.0);
+                let target = orders / cond.compute_per_gw * cond.unit_cost;
+                st.last_capex + ind.adjustment * (target - st.last_capex)
             };
+            st.cut = st.cash < p.min_cash && !st.access;
+            st.capex = if st.cut { p.maintenance * capex } else { capex };
+            if st.committed {
+                committed_gw += st.capex / cond.unit_cost;
+            } else {
+                wanted_gw += st.capex / cond.unit_cost;
+            }
+        }
+        // Discretionary orders share what power the committed ones leave.
+        let room = (cond.power_gw - committed_gw).max(0.0);
+        let power_bound = wanted_gw > room;
+        let scale = if power_bound { room / wanted_gw } else { 1.0 };
+        let mut offered = 0.0;
+        for ((c, st), paid) in self.companies.iter().zip(paths.iter_mut()).zip(lab_paid) {
+            let p = &st.p;
+            if !st.committed {
+                st.capex *= scale;
+            }
+            st.last_capex = st.capex;
+            st.ordered[q] = st.capex / cond.unit_cost;
+            st.ordered_compute[q] = st.ordered[q] * cond.compute_per_gw;
+            st.spent[q] = st.capex;
+            st.on_order += st.ordered_compute[q];
+            let (arriving, arriving_compute) = if q >= c.build_lag {
+                st.in_service[q] = st.spent[q - c.build_lag];
+                (
+                    st.ordered[q - c.build_lag],
+                    st.ordered_compute[q - c.build_lag],
+                )
+            } else {
+                let gw = p.pipeline / c.build_lag as f64;
+                (gw, gw * cond.pipeline_compute_per_gw)
+            };
+            st.on_order = (st.on_order - arriving_compute).max(0.0);
             st.capacity = st.capacity * keep + arriving;
-            st.offered = (st.capacity - paid * cond.gw_per_payment).max(0.0);
+            st.compute = st.compute * keep + arriving_compute;
+            st.offered = (st.compute - paid * cond.gw_per_payment).max(0.0);
             offered += st.offered;
         }
-        offered
+        (offered, power_bound)
     }
 
     /// Pass 2: revenue, income statement, debt and cash of every company,
@@ -364,7 +493,7 @@ impl Hyperscalers {
         for (i, (c, st)) in self.companies.iter().zip(paths.iter_mut()).enumerate() {
             let p = &st.p;
             let ids = &c.ids;
-            let rental = cond.revenue_per_gw * utilisation * st.offered * DT_YEARS;
+            let rental = cond.revenue_per_unit * utilisation * st.offered * DT_YEARS;
             let ai_revenue = lab_paid[i] + recovered[i] + rental;
             let ai_opex = ind.opex_per_gw * st.capacity * DT_YEARS;
             st.log_core += p.core_growth * DT_YEARS + p.core_vol * DT_YEARS.sqrt() * cond.z_core;
@@ -425,11 +554,13 @@ impl Hyperscalers {
 
             totals.capex += st.capex;
             totals.capacity += st.capacity;
+            totals.compute += st.compute;
             totals.ai_revenue += ai_revenue;
             totals.rental_revenue += rental;
 
             rec.record(ids.capex, q, st.capex);
             rec.record(ids.capacity, q, st.capacity);
+            rec.record(ids.compute, q, st.compute);
             rec.record(ids.lab_revenue, q, lab_paid[i]);
             rec.record(ids.recoveries, q, recovered[i]);
             rec.record(ids.rental_revenue, q, rental);

@@ -7,7 +7,14 @@
 //!                        as a year of revenue against the hurdles
 //! end_user_ai_revenue  = Σ labs' revenue + Σ rental revenue (what end customers pay)
 //! supplier_revenue     = capex × accelerator share of the cost of a GW at today's prices
-//! hbm_revenue          = the HBM part of it
+//! hbm_revenue          = capex × HBM share of the cost of a GW × (1 − supplier_margin):
+//!                        memory makers sell to the accelerator vendors, so their
+//!                        revenue is a share of the vendors' cost of goods, not of
+//!                        the accelerators' selling price
+//! compute              = Σ companies' compute in service (installed-fleet GW)
+//! long_run_cost        = the price of compute at which a new GW repays its cost ($/GPU-hour)
+//! tightness            = demand / compute offered to the market
+//! power_bound          = 1 when the power budget cut discretionary orders this quarter
 //! required_revenue     = (prior_capex + cumulative capex) × (depreciation_rate + target_return) / margin
 //! revenue_coverage     = 4 × recurring_ai_revenue / required_revenue
 //! ```
@@ -30,7 +37,11 @@ struct Ids {
     capex: MetricId,
     cumulative_capex: MetricId,
     capacity: MetricId,
+    compute: MetricId,
     utilisation: MetricId,
+    long_run_cost: MetricId,
+    tightness: MetricId,
+    power_bound: MetricId,
     ai_revenue: MetricId,
     recurring_ai_revenue: MetricId,
     end_user_ai_revenue: MetricId,
@@ -56,17 +67,29 @@ pub struct Quarter {
     pub gpu: f64,
     pub hbm: f64,
     pub contagion_spread: f64,
+    /// The long-run cost of compute this quarter ($/GPU-hour).
+    pub long_run_cost: f64,
+    /// Demand over compute offered to the market.
+    pub tightness: f64,
+    pub power_bound: bool,
 }
 
 impl Industry {
     pub fn new(registry: &mut MetricRegistry) -> Industry {
-        let mut add = |m: &str| registry.add("industry", m);
+        let mut add = |m: &str| match m {
+            "power_bound" => registry.add_indicator("industry", m),
+            _ => registry.add("industry", m),
+        };
         Industry {
             ids: Ids {
                 capex: add("capex"),
                 cumulative_capex: add("cumulative_capex"),
                 capacity: add("capacity_gw"),
+                compute: add("compute"),
                 utilisation: add("utilisation"),
+                long_run_cost: add("long_run_cost"),
+                tightness: add("tightness"),
+                power_bound: add("power_bound"),
                 ai_revenue: add("ai_revenue"),
                 recurring_ai_revenue: add("recurring_ai_revenue"),
                 end_user_ai_revenue: add("end_user_ai_revenue"),
@@ -98,7 +121,8 @@ impl Industry {
         let accel = (1.0 - ind.hbm_share) * x.gpu + ind.hbm_share * x.hbm;
         let accel_cost = ind.gpu_share * accel;
         let accel_share = accel_cost / (1.0 - ind.gpu_share + accel_cost);
-        let hbm_share = ind.gpu_share * ind.hbm_share * x.hbm / (1.0 - ind.gpu_share + accel_cost);
+        let hbm_share = ind.gpu_share * ind.hbm_share * x.hbm / (1.0 - ind.gpu_share + accel_cost)
+            * (1.0 - ind.supplier_margin);
         let required = (ind.prior_capex + *cumulative_capex)
             * (ind.depreciation_rate + ind.target_return)
             / ind.margin;
@@ -111,7 +135,11 @@ impl Industry {
         rec.record(ids.capex, q, t.capex);
         rec.record(ids.cumulative_capex, q, *cumulative_capex);
         rec.record(ids.capacity, q, t.capacity);
+        rec.record(ids.compute, q, t.compute);
         rec.record(ids.utilisation, q, t.utilisation);
+        rec.record(ids.long_run_cost, q, x.long_run_cost);
+        rec.record(ids.tightness, q, x.tightness.min(RATIO_CAP));
+        rec.record(ids.power_bound, q, if x.power_bound { 1.0 } else { 0.0 });
         rec.record(ids.ai_revenue, q, t.ai_revenue);
         rec.record(ids.recurring_ai_revenue, q, recurring);
         rec.record(ids.end_user_ai_revenue, q, x.lab_revenue + t.rental_revenue);

@@ -272,6 +272,18 @@ impl Labs {
         }
     }
 
+    /// What the labs still alive are scheduled to pay `provider` in quarter
+    /// `q` (the last simulated quarter's schedule beyond the horizon): the
+    /// contracted backlog a provider builds for.
+    pub fn scheduled(&self, paths: &[LabPath], provider: usize, q: usize) -> f64 {
+        let nq = self.n_quarters;
+        let q = q.min(nq.saturating_sub(1));
+        paths
+            .iter()
+            .map(|st| st.scale * st.due[provider * nq + q])
+            .sum()
+    }
+
     /// Steps every lab through quarter `q` in regime `regime` with the
     /// common lab-revenue shock `z_common`, fills `flows` and records.
     #[inline]

@@ -4,10 +4,15 @@
 //! Each quarter (DESIGN.md §4, steps 1–3): draw the correlated shocks, step
 //! the regime chain, then the short rate (exact Vasicek), the GPU index
 //! (exact GBM plus compound-Poisson jumps), the HBM index (exact OU in logs,
-//! towards the squeeze level while a squeeze lasts), the rental price
-//! (`start × (gpu / gpu₀)^pass_through`) and demand
-//! (`Δ ln D = growth · scale(regime) · Δt − elasticity · Δ ln rental + σ√Δt z`).
-//! Values are recorded at the end of each quarter.
+//! towards the squeeze level while a squeeze lasts) and underlying demand
+//! (`Δ ln D* = growth · scale(regime) · Δt + σ√Δt z`).
+//!
+//! Where the scenario models capacity, the price of compute clears supply
+//! and demand (`compute.rs`) and demand answers the price it has adjusted
+//! to: `ln D = ln D* − elasticity · ln(P̄_{q−1} / P_start)`. Without capacity the
+//! rental price is the reduced form `start × (gpu / gpu₀)^pass_through` and
+//! its change enters demand the same way. Values are recorded at the end of
+//! each quarter, once the price is known.
 
 use super::{MetricId, MetricRegistry};
 use crate::engine::Recorder;
@@ -21,8 +26,7 @@ use crate::process::regime::RegimeChain;
 use crate::scenario::param::Sampler;
 use crate::scenario::{SHOCKS, Scenario};
 
-/// Hours in a year, for turning $/GPU-hour into $/year.
-const HOURS_PER_YEAR: f64 = 8760.0;
+use super::compute::HOURS_PER_YEAR;
 
 // Positions of the shocks in `SHOCKS` (checked by a test below).
 const RATES: usize = 0;
@@ -44,7 +48,10 @@ pub struct Observed {
     pub hbm: f64,
     /// $ per GPU-hour.
     pub rental: f64,
+    /// Demand for compute at last quarter's price, GW of the installed fleet.
     pub demand_gw: f64,
+    /// Demand served (all of it unless capacity rations it).
+    pub served_gw: f64,
     pub gpus_per_gw: f64,
 }
 
@@ -56,7 +63,8 @@ struct Samplers {
     jumps: Option<[Sampler; 3]>,
     hbm: [Sampler; 4],
     squeeze: Option<(usize, usize, Sampler)>,
-    rental: [Sampler; 3],
+    rental: [Sampler; 2],
+    pass_through: Option<Sampler>,
     demand: [Sampler; 4],
     regime_scale: Vec<Sampler>,
 }
@@ -69,6 +77,7 @@ struct Ids {
     hbm_price: MetricId,
     rental_price: MetricId,
     demand: MetricId,
+    served: MetricId,
     compute_spend: MetricId,
     regime: Vec<MetricId>,
 }
@@ -98,7 +107,10 @@ pub struct MarketScratch {
     rental_start: f64,
     /// `rental_start / gpu₀`: the rental price per unit of the GPU index at full pass-through.
     rental_per_index: f64,
-    pass_through: f64,
+    /// `None` where the price clears (capacity is modelled).
+    pass_through: Option<f64>,
+    /// Expected annual change of the GPU index (its drift).
+    pub gpu_drift: f64,
     gpus_per_gw: f64,
     /// Quarterly log-growth of demand in each regime state.
     demand_growth_dt: Vec<f64>,
@@ -114,7 +126,13 @@ pub struct MarketState {
     pub log_gpu: f64,
     pub jumps: u32,
     pub log_hbm: f64,
+    /// ln D*: underlying demand, before its answer to the price.
     pub log_demand: f64,
+    /// ln(P_{q−1} / P_start) where the price clears; 0 otherwise.
+    pub log_price_gap: f64,
+    /// The price demand has adjusted to, ln(P̄ / P_start): it moves a share
+    /// of the way to each quarter's price (0 where the price does not clear).
+    pub log_price_seen: f64,
 }
 
 impl MarketState {
@@ -151,12 +169,8 @@ impl MarketModel {
                 .squeeze
                 .as_ref()
                 .map(|q| (q.from_idx, q.to_idx, q.level.sampler())),
-            rental: [
-                &m.rental_price.start,
-                &m.rental_price.pass_through,
-                &m.rental_price.gpus_per_gw,
-            ]
-            .map(|p| p.sampler()),
+            rental: [&m.rental_price.start, &m.rental_price.gpus_per_gw].map(|p| p.sampler()),
+            pass_through: m.rental_price.pass_through.as_ref().map(|p| p.sampler()),
             demand: [
                 &m.demand.start,
                 &m.demand.growth,
@@ -173,6 +187,7 @@ impl MarketModel {
             hbm_price: registry.add("market", "hbm_price"),
             rental_price: registry.add("market", "rental_price"),
             demand: registry.add("market", "demand_gw"),
+            served: registry.add("market", "served_gw"),
             compute_spend: registry.add("market", "compute_spend"),
             regime: m
                 .regime
@@ -204,7 +219,8 @@ impl MarketModel {
             squeeze: (usize::MAX, 0),
             rental_start: 0.0,
             rental_per_index: 0.0,
-            pass_through: 0.0,
+            pass_through: None,
+            gpu_drift: 0.0,
             gpus_per_gw: 0.0,
             demand_growth_dt: vec![0.0; self.samplers.regime_scale.len()],
             demand_noise: 0.0,
@@ -224,7 +240,8 @@ impl MarketModel {
             .squeeze
             .as_ref()
             .map(|(from, to, level)| (*from, *to, level.draw(rng)));
-        let [p0, pass_through, gpus_per_gw] = s.rental.each_ref().map(|p| p.draw(rng));
+        let [p0, gpus_per_gw] = s.rental.each_ref().map(|p| p.draw(rng));
+        let pass_through = s.pass_through.as_ref().map(|p| p.draw(rng));
         let [d0, growth, d_vol, elasticity] = s.demand.each_ref().map(|p| p.draw(rng));
         for (g, scale) in scratch.demand_growth_dt.iter_mut().zip(&s.regime_scale) {
             *g = growth * scale.draw(rng) * DT_YEARS;
@@ -250,6 +267,7 @@ impl MarketModel {
         scratch.rental_start = p0;
         scratch.rental_per_index = p0 / g0;
         scratch.pass_through = pass_through;
+        scratch.gpu_drift = g_drift;
         scratch.gpus_per_gw = gpus_per_gw;
         scratch.demand_noise = d_vol * DT_YEARS.sqrt();
         scratch.elasticity = elasticity;
@@ -261,6 +279,8 @@ impl MarketModel {
             jumps: 0,
             log_hbm: h0.ln(),
             log_demand: d0.ln(),
+            log_price_gap: 0.0,
+            log_price_seen: 0.0,
         }
     }
 
@@ -304,7 +324,7 @@ impl MarketModel {
         };
         st.log_hbm = c.hbm_step.step(st.log_hbm, hbm_target, z[HBM]);
 
-        let d_log_rental = c.pass_through * d_log_gpu;
+        let d_log_rental = c.pass_through.map_or(0.0, |pt| pt * d_log_gpu);
         st.log_demand += c.demand_growth_dt[st.regime] - c.elasticity * d_log_rental
             + c.demand_noise * z[DEMAND];
         z
@@ -315,22 +335,36 @@ impl MarketModel {
     /// case) it is proportional to the index and needs no second `exp`.
     #[inline]
     pub fn rental_price(&self, st: &MarketState, c: &MarketScratch, gpu: f64) -> f64 {
-        if c.pass_through == 1.0 {
-            c.rental_per_index * gpu
-        } else {
-            c.rental_start * (c.pass_through * (st.log_gpu - c.log_gpu0)).exp()
+        match c.pass_through {
+            Some(1.0) => c.rental_per_index * gpu,
+            Some(pt) => c.rental_start * (pt * (st.log_gpu - c.log_gpu0)).exp(),
+            // Set by the clearing step; last quarter's until then.
+            None => c.rental_start * st.log_price_gap.exp(),
         }
+    }
+
+    /// The rental price at the start ($ per GPU-hour), the reference of
+    /// demand's answer to the price.
+    pub fn rental_start(&self, c: &MarketScratch) -> f64 {
+        c.rental_start
+    }
+
+    /// The path's quarterly log-growth of underlying demand in each regime.
+    pub fn demand_growth_dt<'a>(&self, c: &'a MarketScratch) -> &'a [f64] {
+        &c.demand_growth_dt
     }
 
     /// The end-of-quarter levels.
     #[inline]
     pub fn observe(&self, st: &MarketState, c: &MarketScratch) -> Observed {
         let gpu = st.gpu_price();
+        let demand_gw = (st.log_demand - c.elasticity * st.log_price_seen).exp();
         Observed {
             gpu,
             hbm: st.log_hbm.exp(),
             rental: self.rental_price(st, c, gpu),
-            demand_gw: st.demand_gw(),
+            demand_gw,
+            served_gw: demand_gw,
             gpus_per_gw: c.gpus_per_gw,
         }
     }
@@ -345,10 +379,11 @@ impl MarketModel {
         rec.record(ids.hbm_price, q, x.hbm);
         rec.record(ids.rental_price, q, x.rental);
         rec.record(ids.demand, q, x.demand_gw);
+        rec.record(ids.served, q, x.served_gw);
         rec.record(
             ids.compute_spend,
             q,
-            x.demand_gw * x.gpus_per_gw * x.rental * HOURS_PER_YEAR / 1e9,
+            x.served_gw * x.gpus_per_gw * x.rental * HOURS_PER_YEAR / 1e9,
         );
         for (i, id) in ids.regime.iter().enumerate() {
             rec.record(*id, q, if st.regime == i { 1.0 } else { 0.0 });

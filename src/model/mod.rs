@@ -8,6 +8,7 @@
 //! module here and touches nothing else. The model knows nothing of files,
 //! threads or how statistics are kept.
 
+mod compute;
 mod hyperscalers;
 mod industry;
 mod labs;
@@ -138,31 +139,59 @@ impl Economy {
         {
             state.regime = bust;
         }
-        let observed = self.market.observe(state, &s.market);
-        self.market.record(state, &observed, q, rec);
+        let mut observed = self.market.observe(state, &s.market);
         let Some((_, industry)) = &self.industry else {
+            self.market.record(state, &observed, q, rec);
             return;
         };
         let ind = &s.industry;
-        let cond = Conditions {
+        let cp = &s.compute;
+        let unit_cost = Conditions::unit_cost(ind, observed.gpu, observed.hbm);
+        let (anchor, floor) = cp.anchor_and_floor(ind, unit_cost, q);
+        for (i, backlog) in s.backlog.iter_mut().enumerate() {
+            let arrival = q + self.hyperscalers.build_lag(i);
+            *backlog = self.labs.scheduled(&s.labs, i, arrival) * s.gw_per_payment;
+        }
+        let mut cond = Conditions {
             bust: Some(state.regime) == self.bust,
             regime: state.regime,
             short_rate: state.short_rate,
-            unit_cost: Conditions::unit_cost(ind, observed.gpu, observed.hbm),
-            revenue_per_gw: Conditions::revenue_per_gw(observed.rental, observed.gpus_per_gw),
+            unit_cost,
+            unit_cost_start: s.unit_cost_start,
+            compute_per_gw: cp.per_gw[q],
+            pipeline_compute_per_gw: cp.per_gw[0],
+            revenue_per_unit: 0.0,
             demand_gw: observed.demand_gw,
+            // `observed.rental` is still last quarter's cleared price.
+            return_signal: (observed.rental / anchor).powf(ind.return_sensitivity),
+            committed: q < cp.committed,
+            power_gw: cp.power[q],
+            keep: cp.keep,
             gw_per_payment: s.gw_per_payment,
             z_core: z[CORE_OCF],
             contagion_spread: flows.contagion_spread,
         };
-        let offered = self
-            .hyperscalers
-            .invest(&mut s.companies, ind, &cond, &flows.paid, q);
-        let utilisation = if offered > 0.0 {
-            (cond.demand_gw / offered).min(1.0)
+        let (offered, power_bound) =
+            self.hyperscalers
+                .invest(&mut s.companies, ind, &cond, &flows.paid, &s.backlog, q);
+        // Clear: the price from tightness, demand rationed to what is offered.
+        let demand = observed.demand_gw;
+        let tightness = if offered > 0.0 {
+            demand / offered
+        } else if demand > 0.0 {
+            f64::INFINITY
         } else {
-            0.0
+            1.0
         };
+        let price = compute::clearing_price(anchor, floor, tightness, ind);
+        let served = demand.min(offered);
+        let utilisation = if offered > 0.0 { served / offered } else { 0.0 };
+        state.log_price_gap = (price / self.market.rental_start(&s.market)).ln();
+        state.log_price_seen += ind.demand_response * (state.log_price_gap - state.log_price_seen);
+        observed.rental = price;
+        observed.served_gw = served;
+        self.market.record(state, &observed, q, rec);
+        cond.revenue_per_unit = cp.revenue_per_unit(price);
         let totals = self.hyperscalers.operate(
             &mut s.companies,
             ind,
@@ -183,6 +212,9 @@ impl Economy {
             gpu: observed.gpu,
             hbm: observed.hbm,
             contagion_spread: flows.contagion_spread,
+            long_run_cost: anchor,
+            tightness,
+            power_bound,
         };
         industry.record(ind, &x, &mut s.cumulative_capex, q, rec);
     }
@@ -203,6 +235,10 @@ struct Entities {
     flows: labs::LabFlows,
     companies: Vec<hyperscalers::CompanyPath>,
     industry: IndustryNumbers<f64>,
+    compute: compute::ComputePath,
+    /// Compute each company's lab contracts take when its orders arrive.
+    backlog: Vec<f64>,
+    unit_cost_start: f64,
     cumulative_capex: f64,
     gw_per_payment: f64,
 }
@@ -226,6 +262,9 @@ impl PathModel for Economy {
                 flows: self.labs.flows(),
                 companies: self.hyperscalers.scratch(),
                 industry: IndustryNumbers::default(),
+                compute: compute::ComputePath::default(),
+                backlog: vec![0.0; self.hyperscalers.len()],
+                unit_cost_start: 0.0,
                 cumulative_capex: 0.0,
                 gw_per_payment: 0.0,
             },
@@ -240,12 +279,21 @@ impl PathModel for Economy {
         // labs, thresholds.
         if let Some((samplers, _)) = &self.industry {
             s.industry = samplers.map(|p| p.draw(random.params()));
-            let cost0 =
-                Conditions::unit_cost(&s.industry, market.gpu_price(), market.log_hbm.exp());
-            self.hyperscalers
-                .start_path(&mut s.companies, cost0, random.params());
             let start = self.market.observe(&market, &s.market);
-            s.gw_per_payment = 4.0 / Conditions::revenue_per_gw(start.rental, start.gpus_per_gw);
+            let gpu_drift = s.market.gpu_drift;
+            s.compute
+                .start(&s.industry, gpu_drift, start.gpus_per_gw, self.n_quarters);
+            let cost0 = Conditions::unit_cost(&s.industry, start.gpu, start.hbm);
+            s.unit_cost_start = cost0;
+            self.hyperscalers.start_path(
+                &mut s.companies,
+                cost0,
+                s.compute.per_gw[0],
+                s.compute.keep,
+                self.market.demand_growth_dt(&s.market),
+                random.params(),
+            );
+            s.gw_per_payment = 4.0 / s.compute.revenue_per_unit(start.rental);
         }
         s.cumulative_capex = 0.0;
         self.labs

@@ -141,6 +141,43 @@ numbers! {
         depreciation_rate: "required_revenue.depreciation_rate",
         target_return: "required_revenue.target_return",
         margin: "required_revenue.margin",
+        /// Compute per GW of capacity ordered at the start, relative to the
+        /// installed fleet's (whose GW are worth 1 unit of compute each).
+        new_compute_per_gw: "compute.new_per_gw",
+        /// Annual growth of the compute per GW of new builds (performance
+        /// per watt of each accelerator generation).
+        efficiency_growth: "compute.efficiency_growth",
+        /// Economic life over which new capacity must repay its cost.
+        economic_life_years: "price.economic_life_years",
+        /// Annual return new capacity must earn (the cost of capital in
+        /// the long-run cost of compute).
+        cost_of_capital: "price.cost_of_capital",
+        /// Curvature of the price below the long-run cost when capacity
+        /// is slack.
+        slack_exponent: "price.slack_exponent",
+        /// Elasticity of the price to excess demand above full use.
+        scarcity_exponent: "price.scarcity_exponent",
+        /// Highest price as a multiple of the long-run cost.
+        max_premium: "price.max_premium",
+        /// Share of the gap between the price demand has adjusted to and
+        /// this quarter's price closed each quarter.
+        demand_response: "price.demand_response",
+        /// GW of new capacity the grid can connect in the first year.
+        power_budget: "power.budget_gw",
+        /// Annual growth of the power budget.
+        power_growth: "power.growth",
+        /// Quarters of capex already committed at the start (guidance).
+        committed_quarters: "investment.committed_quarters",
+        /// Share of the gap between target and current capex closed each
+        /// quarter (partial adjustment).
+        adjustment: "investment.adjustment",
+        /// Quarters over which a company plans to close its capacity gap.
+        gap_quarters: "investment.gap_quarters",
+        /// Elasticity of desired capacity to price over long-run cost.
+        return_sensitivity: "investment.return_sensitivity",
+        /// Gross margin of accelerator vendors: the share of accelerator
+        /// spend that is not their cost of goods.
+        supplier_margin: "supplier_margin",
     }
 }
 

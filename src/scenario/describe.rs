@@ -28,10 +28,9 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
         p("market.hbm_price.squeeze.level", &q.level);
     }
     p("market.rental_price.start", &m.rental_price.start);
-    p(
-        "market.rental_price.pass_through",
-        &m.rental_price.pass_through,
-    );
+    if let Some(pass_through) = &m.rental_price.pass_through {
+        p("market.rental_price.pass_through", pass_through);
+    }
     p(
         "market.rental_price.gpus_per_gw",
         &m.rental_price.gpus_per_gw,

@@ -248,11 +248,13 @@ pub struct Squeeze {
     pub level: Param,
 }
 
-/// Rental price of compute ($ per GPU-hour): `start × gpu_index^pass_through`.
+/// Rental price of compute ($ per GPU-hour of the installed fleet). With
+/// capacity modelled it clears supply and demand from `start`; without, it
+/// is `start × gpu_index^pass_through`.
 #[derive(Debug, Clone)]
 pub struct RentalPrice {
     pub start: Param,
-    pub pass_through: Param,
+    pub pass_through: Option<Param>,
     pub gpus_per_gw: Param,
 }
 

@@ -83,6 +83,45 @@ pub struct RawIndustry {
     pub opex_per_gw: P,
     pub credit: RawCredit,
     pub required_revenue: RawRequiredRevenue,
+    pub compute: RawCompute,
+    pub price: RawPrice,
+    pub power: RawPower,
+    pub investment: RawInvestment,
+    pub supplier_margin: P,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCompute {
+    pub new_per_gw: P,
+    pub efficiency_growth: P,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrice {
+    pub economic_life_years: P,
+    pub cost_of_capital: P,
+    pub slack_exponent: P,
+    pub scarcity_exponent: P,
+    pub max_premium: P,
+    pub demand_response: P,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPower {
+    pub budget_gw: P,
+    pub growth: P,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInvestment {
+    pub committed_quarters: P,
+    pub adjustment: P,
+    pub gap_quarters: P,
+    pub return_sensitivity: P,
 }
 
 #[derive(Debug, Deserialize)]
@@ -294,7 +333,9 @@ pub struct RawSqueeze {
 #[serde(deny_unknown_fields)]
 pub struct RawRentalPrice {
     pub start: P,
-    pub pass_through: P,
+    /// Only without `[industry]`: with capacity modelled the price clears.
+    #[serde(default)]
+    pub pass_through: Option<P>,
     pub gpus_per_gw: P,
 }
 

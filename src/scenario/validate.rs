@@ -213,7 +213,8 @@ impl Validator<'_> {
     fn scenario(&mut self, raw: raw::RawScenario) -> Scenario {
         let simulation = self.simulation(&raw.simulation);
         let regime = self.regime(&raw.market.regime);
-        let market = self.market(&raw.market, &simulation, regime);
+        let clears = raw.industry.is_some() && !raw.hyperscaler.is_empty();
+        let market = self.market(&raw.market, &simulation, regime, clears);
         let correlation = self.correlation(raw.correlation.as_ref());
         let states = &market.regime.states;
         let hyperscalers = self.hyperscalers(&raw.hyperscaler, states);
@@ -519,7 +520,16 @@ impl Validator<'_> {
         }
     }
 
-    fn market(&mut self, m: &raw::RawMarket, sim: &Simulation, regime: Regime) -> Market {
+    /// `clears`: the scenario models capacity (`[industry]` and at least one
+    /// `[[hyperscaler]]`), so the price of compute clears supply and demand
+    /// and `pass_through` has no meaning.
+    fn market(
+        &mut self,
+        m: &raw::RawMarket,
+        sim: &Simulation,
+        regime: Regime,
+        clears: bool,
+    ) -> Market {
         let r = &m.rates;
         let rates = Rates {
             start: self.param("market.rates.start", &r.start, &RATE),
@@ -604,8 +614,12 @@ impl Validator<'_> {
         let rp = &m.rental_price;
         let rental_price = RentalPrice {
             start: self.param("market.rental_price.start", &rp.start, &RENTAL),
-            pass_through: self.param("market.rental_price.pass_through", &rp.pass_through, &Rule { lo: 0.0, hi: 2.0, expected: "a pass-through between 0 and 2 (1 = the rental price moves one for one with the GPU index)", unit: "elasticity to GPU index" }),
-            gpus_per_gw: self.param("market.rental_price.gpus_per_gw", &rp.gpus_per_gw, &GPUS_PER_GW),
+            pass_through: self.pass_through(rp.pass_through.as_ref(), clears),
+            gpus_per_gw: self.param(
+                "market.rental_price.gpus_per_gw",
+                &rp.gpus_per_gw,
+                &GPUS_PER_GW,
+            ),
         };
         let d = &m.demand;
         let mut regime_scale = vec![Param::Fixed(1.0); regime.states.len()];
@@ -672,6 +686,39 @@ impl Validator<'_> {
             rental_price,
             demand,
             regime,
+        }
+    }
+
+    /// `market.rental_price.pass_through`: required without capacity (the
+    /// price then follows the GPU index), refused with it (the price clears).
+    fn pass_through(&mut self, p: Option<&P>, clears: bool) -> Option<Param> {
+        const KEY: &str = "market.rental_price.pass_through";
+        match (p, clears) {
+            (Some(p), false) => Some(self.param(KEY, p, &Rule {
+                lo: 0.0,
+                hi: 2.0,
+                expected: "a pass-through between 0 and 2 (1 = the rental price moves one for one with the GPU index)",
+                unit: "elasticity to GPU index",
+            })),
+            (None, false) => {
+                self.error(
+                    None,
+                    KEY,
+                    "missing: without [industry] and [[hyperscaler]] tables the rental price follows the GPU index with this pass-through".into(),
+                    Some("add `pass_through = 1.0` to [market.rental_price]".into()),
+                );
+                None
+            }
+            (Some(p), true) => {
+                self.error(
+                    Some(p.span()),
+                    KEY,
+                    "not used when the scenario models capacity: the price of compute clears supply and demand (docs/scenario.md, \"The compute market\")".into(),
+                    Some("remove this key; [industry.price] sets how the price moves".into()),
+                );
+                None
+            }
+            (None, true) => None,
         }
     }
 

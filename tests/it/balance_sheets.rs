@@ -2,9 +2,7 @@
 //! hazard closed form, a zero-volatility run against hand arithmetic, and
 //! contagion from a lab default.
 
-use crate::common::{Run, root, run, within_4se};
-use sim::engine::{self, PathModel, RunConfig};
-use sim::model::Economy;
+use crate::common::{Run, Samples, root, run, within_4se};
 use sim::scenario::{self, Override, Scenario};
 
 /// The two-company, one-lab fixture with overrides.
@@ -31,43 +29,6 @@ fn cents(what: &str, got: f64, want: f64) {
         (got - want).abs() < 0.005,
         "{what}: model {got}, hand arithmetic {want}"
     );
-}
-
-/// Sample paths of a run: `value(path, metric, q)`.
-struct Samples {
-    model: Economy,
-    values: Vec<f64>,
-    n_cells: usize,
-}
-
-impl Samples {
-    fn of(s: &Scenario, paths: u64) -> Samples {
-        let model = Economy::new(s).unwrap();
-        let cfg = RunConfig {
-            n_paths: paths,
-            seed: s.simulation.seed,
-            antithetic: s.simulation.antithetic,
-            threads: 2,
-            sample_paths: paths,
-        };
-        let result = engine::run(&model, &cfg, &|_| {}).unwrap();
-        let n_cells = model.metrics().len() * model.n_quarters();
-        Samples {
-            model,
-            values: result.samples,
-            n_cells,
-        }
-    }
-
-    fn get(&self, path: usize, entity: &str, metric: &str, q: usize) -> f64 {
-        let m = self
-            .model
-            .metrics()
-            .iter()
-            .position(|n| n.entity == entity && n.metric == metric)
-            .unwrap_or_else(|| panic!("no metric {entity}.{metric}"));
-        self.values[path * self.n_cells + m * self.model.n_quarters() + q]
-    }
 }
 
 /// Exact up to the rounding of one addition chain.
@@ -245,6 +206,11 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
         breakeven: Option<usize>,
         spent: Vec<f64>,
         ordered: Vec<f64>,
+        ordered_compute: Vec<f64>,
+        compute: f64,
+        on_order: f64,
+        last_capex: f64,
+        offered: f64,
     }
     let mut cos = [
         Co {
@@ -272,6 +238,11 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
             breakeven: None,
             spent: vec![],
             ordered: vec![],
+            ordered_compute: vec![],
+            compute: 2.0,
+            on_order: 1.5,
+            last_capex: 12.0,
+            offered: 2.0,
         },
         Co {
             name: "Neo",
@@ -298,38 +269,101 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
             breakeven: None,
             spent: vec![],
             ordered: vec![],
+            ordered_compute: vec![],
+            compute: 0.5,
+            on_order: 0.0,
+            last_capex: 2.0,
+            offered: 0.5,
         },
     ];
+    // The compute market of src/model/compute.rs with the fixture's
+    // [industry] numbers: compute per GW 1.5 growing 20%/yr, life 5, cost of
+    // capital 10%, slack exponent 2, scarcity exponent 1, premium cap 3,
+    // demand response 0.5, power 10 GW/yr growing 20%, two committed
+    // quarters, adjustment 0.5 over a 4-quarter gap, return sensitivity 1.
     let cost0 = 40.0 * (1.0 - 0.5 + 0.5 * (0.6 * 1.0 + 0.4 * 1.0));
-    let revenue_per_gw0 = 2.0 * 1e6 * 8760.0 / 1e9;
+    let hours = 1e6 * 8760.0 / 1e9; // GPU-hours (bn) a year per unit of compute
+    let per_unit_payment = 4.0 / (2.0 * hours);
+    let keep = 0.9f64.powf(0.25);
+    let delta = -(0.9f64.ln());
+    let fall = 1.2f64.ln() - 0.75f64.ln();
+    let annuity = |k: f64| (1.0 - (-k * 5.0).exp()) / k;
+    let (opex_pv, revenue_pv) = (annuity(0.1 + delta), annuity(0.1 + delta + fall));
+    let (mut price_prev, mut seen) = (2.0f64, 0.0f64);
     for q in 0..8 {
         let (gpu, hbm) = (market("gpu_price", q), market("hbm_price", q));
         let unit_cost = 40.0 * (1.0 - 0.5 + 0.5 * (0.6 * gpu + 0.4 * hbm));
-        let revenue_per_gw = market("rental_price", q) * 1e6 * 8760.0 / 1e9;
-        let mut offered = [0.0; 2];
+        let per_gw = 1.5 * 1.2f64.powf(q as f64 / 4.0);
+        let anchor = (unit_cost + 2.0 * opex_pv) / revenue_pv / (per_gw * hours);
+        let floor = 2.0 / (per_gw * hours);
+        let demand = (2.0f64.ln() + 0.4 * 0.25 * (q + 1) as f64 - 0.5 * seen).exp();
+        let power = 10.0 * 0.25 * 1.2f64.powf(q as f64 / 4.0);
+        let market_offered: f64 = cos.iter().map(|c| c.offered).sum();
         let mut capex = [0.0; 2];
         for (i, c) in cos.iter_mut().enumerate() {
-            // The plan grows by growth·Δt·e^(−t/τ) a quarter; the market is
-            // open (leverage below the limit), so nothing is cut.
+            // The market is open (leverage below the limit), so nothing is cut.
             assert!(c.leverage <= c.max_leverage);
-            let g: f64 = (0..=q)
-                .map(|k| c.plan_growth * 0.25 * (-(k as f64) * 0.25 / c.plan_decay_years).exp())
-                .sum();
-            capex[i] = c.plan * g.exp();
+            capex[i] = if q < 2 {
+                // Committed: the plan's GW at the start's cost.
+                let g: f64 = (0..=q)
+                    .map(|k| c.plan_growth * 0.25 * (-(k as f64) * 0.25 / c.plan_decay_years).exp())
+                    .sum();
+                c.plan * g.exp() * unit_cost / cost0
+            } else {
+                let arrival = (q + c.lag).min(7);
+                let backlog = [lab_due(arrival).0, lab_due(arrival).1][i] * per_unit_payment;
+                let share = c.offered / market_offered;
+                let expected = demand * (0.4 * 0.25 * c.lag as f64).exp();
+                let desired = price_prev / anchor * share * expected + backlog;
+                let have = (c.compute + c.on_order) * keep.powi(c.lag as i32);
+                let orders = ((desired - have) / 4.0 + c.compute * (1.0 - keep)).max(0.0);
+                let target = orders / per_gw * unit_cost;
+                c.last_capex + 0.5 * (target - c.last_capex)
+            };
+        }
+        if q >= 2 {
+            let wanted = (capex[0] + capex[1]) / unit_cost;
+            if wanted > power {
+                capex = capex.map(|x| x * power / wanted);
+            }
+        }
+        for (i, c) in cos.iter_mut().enumerate() {
+            c.last_capex = capex[i];
             c.spent.push(capex[i]);
             c.ordered.push(capex[i] / unit_cost);
-            let arriving = if q >= c.lag {
-                c.ordered[q - c.lag]
+            c.ordered_compute.push(capex[i] / unit_cost * per_gw);
+            c.on_order += c.ordered_compute[q];
+            let (arriving, arriving_compute) = if q >= c.lag {
+                (c.ordered[q - c.lag], c.ordered_compute[q - c.lag])
             } else {
-                c.pipeline / c.lag as f64
+                (c.pipeline / c.lag as f64, c.pipeline / c.lag as f64 * 1.5)
             };
-            c.capacity = c.capacity * 0.9f64.powf(0.25) + arriving;
-            offered[i] = (c.capacity - paid[q][i] * 4.0 / revenue_per_gw0).max(0.0);
+            c.on_order -= arriving_compute;
+            c.capacity = c.capacity * keep + arriving;
+            c.compute = c.compute * keep + arriving_compute;
+            c.offered = (c.compute - paid[q][i] * per_unit_payment).max(0.0);
         }
-        let utilisation = (market("demand_gw", q) / (offered[0] + offered[1])).min(1.0);
+        let supply = cos[0].offered + cos[1].offered;
+        let x = demand / supply;
+        let price = if x <= 1.0 {
+            floor + (anchor - floor) * x * x
+        } else {
+            anchor * x.min(3.0)
+        };
+        let utilisation = demand.min(supply) / supply;
+        cents(&format!("demand at {q}"), market("demand_gw", q), demand);
+        cents(&format!("price at {q}"), market("rental_price", q), price);
+        cents(
+            &format!("long-run cost at {q}"),
+            value(&r, "industry", "long_run_cost", q),
+            anchor,
+        );
+        price_prev = price;
+        seen += 0.5 * ((price / 2.0).ln() - seen);
+        let revenue_per_unit = price * hours;
         for (i, c) in cos.iter_mut().enumerate() {
             let e = format!("hyperscaler.{}", c.name);
-            let rental = revenue_per_gw * utilisation * offered[i] * 0.25;
+            let rental = revenue_per_unit * utilisation * c.offered * 0.25;
             let ai_revenue = paid[q][i] + rental;
             let ai_opex = 2.0 * c.capacity * 0.25;
             let core = c.core * (c.core_growth * 0.25 * (q + 1) as f64).exp();
@@ -366,6 +400,12 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
             }
             let v = |m: &str| value(&r, &e, m, q);
             cents(&format!("{e} capex at {q}"), v("capex"), capex[i]);
+            cents(
+                &format!("{e} capacity at {q}"),
+                v("capacity_gw"),
+                c.capacity,
+            );
+            cents(&format!("{e} compute at {q}"), v("compute"), c.compute);
             cents(&format!("{e} rental at {q}"), v("rental_revenue"), rental);
             cents(
                 &format!("{e} depreciation at {q}"),

@@ -200,7 +200,9 @@ fn validate_prints_resolved_parameters() {
         .clone();
     let out = String::from_utf8(out).unwrap();
     assert!(
-        out.contains("market.gpu_price.drift") && out.contains("-0.25"),
+        out.contains("market.gpu_price.drift")
+            && out.contains("-0.0625")
+            && out.contains("industry.price.max_premium"),
         "{out}"
     );
 }

@@ -52,6 +52,43 @@ pub fn run(s: &Scenario, threads: usize) -> Run {
     Run { model, result }
 }
 
+/// Sample paths of a run: `value(path, metric, q)`.
+pub struct Samples {
+    model: Economy,
+    pub values: Vec<f64>,
+    n_cells: usize,
+}
+
+impl Samples {
+    pub fn of(s: &Scenario, paths: u64) -> Samples {
+        let model = Economy::new(s).unwrap();
+        let cfg = RunConfig {
+            n_paths: paths,
+            seed: s.simulation.seed,
+            antithetic: s.simulation.antithetic,
+            threads: 2,
+            sample_paths: paths,
+        };
+        let result = engine::run(&model, &cfg, &|_| {}).unwrap();
+        let n_cells = model.metrics().len() * model.n_quarters();
+        Samples {
+            model,
+            values: result.samples,
+            n_cells,
+        }
+    }
+
+    pub fn get(&self, path: usize, entity: &str, metric: &str, q: usize) -> f64 {
+        let m = self
+            .model
+            .metrics()
+            .iter()
+            .position(|n| n.entity == entity && n.metric == metric)
+            .unwrap_or_else(|| panic!("no metric {entity}.{metric}"));
+        self.values[path * self.n_cells + m * self.model.n_quarters() + q]
+    }
+}
+
 /// Asserts `|estimate − expected| ≤ 4 · se`, with a readable message.
 pub fn within_4se(what: &str, estimate: f64, expected: f64, se: f64) {
     assert!(se.is_finite() && se > 0.0, "{what}: standard error {se}");

@@ -9,6 +9,7 @@
 //! - `shards`: `--shard K/N` then `sim merge` equals the unsharded output byte for byte.
 //! - `sweep`: `sim sweep` points equal `sim run --set`, designs, errors, monotonicity,
 //!   and the README's GNU parallel and Slurm recipes.
+//! - `market_direction`: comparative statics of the compute market and capex under common random numbers.
 //! - `thresholds`: window arithmetic, first-hit timing, a closed-form probability, the CSV files.
 //!
 //! Golden files are regenerated with `SIM_UPDATE_GOLDEN=1 cargo test --release`
@@ -20,6 +21,7 @@ mod common;
 mod deterministic;
 mod golden;
 mod hurdles;
+mod market_direction;
 mod plausibility;
 mod provenance;
 mod quantiles;

@@ -256,8 +256,15 @@ fn bad_designs_and_invalid_points_are_refused_before_anything_runs() {
             && e.contains("point 3 (lab.OpenAI.hazard=-1)"),
         "{e}"
     );
+    // The line of OpenAI's hazard in base.toml, wherever the file puts it.
+    let base = std::fs::read_to_string(root().join("scenarios/base.toml")).unwrap();
+    let line = 1 + base
+        .lines()
+        .position(|l| l.starts_with("hazard = { value = 0.03"))
+        .expect("OpenAI's hazard in base.toml");
     assert!(
-        e.contains("base.toml:235:10") && e.contains("set by --vary lab.OpenAI.hazard=5.5"),
+        e.contains(&format!("base.toml:{line}:10"))
+            && e.contains("set by --vary lab.OpenAI.hazard=5.5"),
         "{e}"
     );
     let e = sweep_fails(&["--vary", "lab.OpenAI.hazzard=0.1"]);
