@@ -19,6 +19,15 @@ pub fn fixture(sets: &[&str]) -> Scenario {
     scenario::from_text(&path, &text, &overrides).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The position of `entity.metric` among the model's metrics.
+fn metric_index(model: &Economy, entity: &str, metric: &str) -> usize {
+    model
+        .metrics()
+        .iter()
+        .position(|n| n.entity == entity && n.metric == metric)
+        .unwrap_or_else(|| panic!("no metric {entity}.{metric}"))
+}
+
 /// A finished run and the model that produced it.
 pub struct Run {
     pub model: Economy,
@@ -28,12 +37,7 @@ pub struct Run {
 impl Run {
     /// The summary of `entity.metric` at quarter index `q`.
     pub fn cell(&self, entity: &str, metric: &str, q: usize) -> CellSummary {
-        let m = self
-            .model
-            .metrics()
-            .iter()
-            .position(|n| n.entity == entity && n.metric == metric)
-            .unwrap_or_else(|| panic!("no metric {entity}.{metric}"));
+        let m = metric_index(&self.model, entity, metric);
         self.result.cells[m * self.model.n_quarters() + q]
     }
 }
@@ -79,12 +83,7 @@ impl Samples {
     }
 
     pub fn get(&self, path: usize, entity: &str, metric: &str, q: usize) -> f64 {
-        let m = self
-            .model
-            .metrics()
-            .iter()
-            .position(|n| n.entity == entity && n.metric == metric)
-            .unwrap_or_else(|| panic!("no metric {entity}.{metric}"));
+        let m = metric_index(&self.model, entity, metric);
         self.values[path * self.n_cells + m * self.model.n_quarters() + q]
     }
 }
