@@ -77,6 +77,8 @@ struct Ids {
     capacity: MetricId,
     compute: MetricId,
     lab_revenue: MetricId,
+    contract_revenue: MetricId,
+    compute_purchases: MetricId,
     recoveries: MetricId,
     rental_revenue: MetricId,
     ai_revenue: MetricId,
@@ -100,6 +102,7 @@ struct Ids {
     distress: EventIds,
     capex_cut: EventIds,
     breakeven: EventIds,
+    default: EventIds,
 }
 
 /// All hyperscalers of a scenario.
@@ -154,7 +157,9 @@ pub struct CompanyPath {
     /// Capex that is committed (not subject to the power budget).
     committed: bool,
     cut: bool,
-    events: [EventState; 3],
+    /// Defaulted: absorbing; no investment, borrowing or debt service after.
+    defaulted: bool,
+    events: [EventState; 4],
 }
 
 /// The market as the companies see it in a quarter.
@@ -185,10 +190,6 @@ pub struct Conditions {
     pub power_gw: f64,
     /// Share of capacity surviving a quarter's obsolescence.
     pub keep: f64,
-    /// Compute taken by $1B a quarter of lab payments: 4 / (rental revenue
-    /// of a unit of compute a year at the start), so a contract occupies
-    /// the compute it would rent at today's price.
-    pub gw_per_payment: f64,
     pub z_core: f64,
     pub contagion_spread: f64,
 }
@@ -202,6 +203,8 @@ pub struct Totals {
     pub utilisation: f64,
     pub ai_revenue: f64,
     pub rental_revenue: f64,
+    /// Payments between companies (in every provider's AI revenue).
+    pub contract_payments: f64,
 }
 
 impl Conditions {
@@ -230,6 +233,8 @@ impl Hyperscalers {
                     capacity: add("capacity_gw"),
                     compute: add("compute"),
                     lab_revenue: add("lab_revenue"),
+                    contract_revenue: add("contract_revenue"),
+                    compute_purchases: add("compute_purchases"),
                     recoveries: add("recoveries"),
                     rental_revenue: add("rental_revenue"),
                     ai_revenue: add("ai_revenue"),
@@ -253,6 +258,7 @@ impl Hyperscalers {
                     distress: registry.add_event(&e, "distress"),
                     capex_cut: registry.add_event(&e, "capex_cut"),
                     breakeven: registry.add_event(&e, "breakeven"),
+                    default: registry.add_event(&e, "default"),
                 };
                 CompanyModel {
                     samplers: h.numbers.map(|p| p.sampler()),
@@ -319,7 +325,8 @@ impl Hyperscalers {
                 capex: 0.0,
                 committed: true,
                 cut: false,
-                events: [EventState::default(); 3],
+                defaulted: false,
+                events: [EventState::default(); 4],
             })
             .collect()
     }
@@ -381,23 +388,30 @@ impl Hyperscalers {
             st.net_leverage = 0.0;
             st.low_dscr_run = 0;
             st.cumulative_ai = 0.0;
-            st.events = [EventState::default(); 3];
+            st.defaulted = false;
+            st.events = [EventState::default(); 4];
         }
+    }
+
+    /// Whether company `i` has defaulted on this path.
+    pub fn defaulted(paths: &[CompanyPath], i: usize) -> bool {
+        paths[i].defaulted
     }
 
     /// Pass 1: market access, capex, capacity and compute of every company
     /// (the rule in the module's doc). `backlog[i]` is the compute company
-    /// `i`'s lab contracts will take when this quarter's orders arrive.
-    /// Returns the compute offered to the market (what the labs' contracts
-    /// do not take, `lab_paid × gw_per_payment`) and whether the power
-    /// budget bound.
+    /// `i`'s contracts will take when this quarter's orders arrive.
+    /// `occupied[i]` is the compute its contracts take this quarter (labs'
+    /// and other companies' purchases, less what it buys itself). Returns
+    /// the compute offered to the market (compute less `occupied`) and
+    /// whether the power budget bound.
     #[inline]
     pub fn invest(
         &self,
         paths: &mut [CompanyPath],
         ind: &IndustryNumbers<f64>,
         cond: &Conditions,
-        lab_paid: &[f64],
+        occupied: &[f64],
         backlog: &[f64],
         q: usize,
     ) -> (f64, bool) {
@@ -408,11 +422,14 @@ impl Hyperscalers {
         let (mut committed_gw, mut wanted_gw) = (0.0, 0.0);
         for ((c, st), backlog) in self.companies.iter().zip(paths.iter_mut()).zip(backlog) {
             let p = &st.p;
-            st.access = !(c.high_yield && cond.bust) && st.net_leverage <= p.max_leverage;
+            st.access =
+                !(st.defaulted || c.high_yield && cond.bust) && st.net_leverage <= p.max_leverage;
             st.log_plan += st.plan_growth_dt;
             st.plan_growth_dt *= st.plan_decay;
-            st.committed = cond.committed;
-            let capex = if cond.committed {
+            st.committed = cond.committed || st.defaulted;
+            let capex = if st.defaulted {
+                0.0
+            } else if cond.committed {
                 st.log_plan.exp() * cond.unit_cost / cond.unit_cost_start
             } else {
                 let share = if market > 0.0 {
@@ -429,7 +446,7 @@ impl Hyperscalers {
                 let target = orders / cond.compute_per_gw * cond.unit_cost;
                 st.last_capex + ind.adjustment * (target - st.last_capex)
             };
-            st.cut = st.cash < p.min_cash && !st.access;
+            st.cut = st.cash <= p.min_cash && !st.access && !st.defaulted;
             st.capex = if st.cut { p.maintenance * capex } else { capex };
             if st.committed {
                 committed_gw += st.capex / cond.unit_cost;
@@ -442,7 +459,7 @@ impl Hyperscalers {
         let power_bound = wanted_gw > room;
         let scale = if power_bound { room / wanted_gw } else { 1.0 };
         let mut offered = 0.0;
-        for ((c, st), paid) in self.companies.iter().zip(paths.iter_mut()).zip(lab_paid) {
+        for ((c, st), occupied) in self.companies.iter().zip(paths.iter_mut()).zip(occupied) {
             let p = &st.p;
             if !st.committed {
                 st.capex *= scale;
@@ -465,7 +482,7 @@ impl Hyperscalers {
             st.on_order = (st.on_order - arriving_compute).max(0.0);
             st.capacity = st.capacity * keep + arriving;
             st.compute = st.compute * keep + arriving_compute;
-            st.offered = (st.compute - paid * cond.gw_per_payment).max(0.0);
+            st.offered = (st.compute - occupied).max(0.0);
             offered += st.offered;
         }
         (offered, power_bound)
@@ -482,10 +499,12 @@ impl Hyperscalers {
         cond: &Conditions,
         utilisation: f64,
         lab_paid: &[f64],
+        contracts: (&[f64], &[f64]),
         recovered: &[f64],
         q: usize,
         rec: &mut R,
     ) -> Totals {
+        let (contract_in, contract_out) = contracts;
         let mut totals = Totals {
             utilisation,
             ..Totals::default()
@@ -494,15 +513,17 @@ impl Hyperscalers {
             let p = &st.p;
             let ids = &c.ids;
             let rental = cond.revenue_per_unit * utilisation * st.offered * DT_YEARS;
-            let ai_revenue = lab_paid[i] + recovered[i] + rental;
-            let ai_opex = ind.opex_per_gw * st.capacity * DT_YEARS;
+            // Recoveries on defaulted contracts are compensation, not
+            // revenue: in EBITDA and AI cash flow, never in AI revenue.
+            let ai_revenue = lab_paid[i] + contract_in[i] + rental;
+            let ai_opex = ind.opex_per_gw * st.capacity * DT_YEARS + contract_out[i];
             st.log_core += p.core_growth * DT_YEARS + p.core_vol * DT_YEARS.sqrt() * cond.z_core;
             let core = if p.core_ocf > 0.0 {
                 st.log_core.exp()
             } else {
                 0.0
             };
-            let ebitda = core + ai_revenue - ai_opex;
+            let ebitda = core + ai_revenue + recovered[i] - ai_opex;
 
             // Depreciation: new vintages over their life, plus the run-off
             // of the assets in service at the start.
@@ -514,12 +535,29 @@ impl Hyperscalers {
             let legacy = p.depreciation * (1.0 - q as f64 / life as f64).max(0.0);
             let depreciation = legacy + st.new_depreciation;
 
-            let interest = st.coupon_sum * DT_YEARS;
-            let principal = st.debt / (4.0 * p.maturity_years);
-            let taxes = p.tax_rate * (ebitda - depreciation - interest).max(0.0);
+            // Debt service falls due; a company that cannot pay it and
+            // cannot borrow defaults (absorbing) and pays none of it.
+            let accrued = st.coupon_sum * DT_YEARS;
+            let taxes = p.tax_rate * (ebitda - depreciation - accrued).max(0.0);
             let fcf = ebitda - taxes - st.capex;
+            let mut interest = if st.defaulted { 0.0 } else { accrued };
+            let mut principal = if st.defaulted {
+                0.0
+            } else {
+                st.debt / (4.0 * p.maturity_years)
+            };
+            let defaults_now =
+                !st.defaulted && !st.access && st.cash + fcf - interest - principal < 0.0;
+            if defaults_now {
+                st.defaulted = true;
+                (interest, principal) = (0.0, 0.0);
+            }
             let before = st.cash + fcf - interest - principal;
-            let leverage_addon = ind.spread_per_turn * (st.net_leverage - ind.free_turns).max(0.0);
+            // Rating bands: the add-on stops at the worst band the market
+            // still lends to (beyond it the company has no access).
+            let turns = (st.net_leverage - ind.free_turns)
+                .clamp(0.0, (p.max_leverage - ind.free_turns).max(0.0));
+            let leverage_addon = ind.spread_per_turn * turns;
             let bust_addon = if cond.bust { ind.spread_bust } else { 0.0 };
             let new_rate =
                 cond.short_rate + p.spread + leverage_addon + bust_addon + cond.contagion_spread;
@@ -547,8 +585,8 @@ impl Hyperscalers {
                 0.0
             };
             st.low_dscr_run = if dscr < 1.0 { st.low_dscr_run + 1 } else { 0 };
-            let distress = st.low_dscr_run >= 2 || (st.cash < 0.0 && !st.access);
-            let ai_cash_flow = ai_revenue - ai_opex - st.capex;
+            let distress = st.defaulted || st.low_dscr_run >= 2 || (st.cash < 0.0 && !st.access);
+            let ai_cash_flow = ai_revenue + recovered[i] - ai_opex - st.capex;
             st.cumulative_ai += ai_cash_flow;
             let breakeven = !st.events[2].happened && st.cumulative_ai > 0.0;
 
@@ -557,11 +595,14 @@ impl Hyperscalers {
             totals.compute += st.compute;
             totals.ai_revenue += ai_revenue;
             totals.rental_revenue += rental;
+            totals.contract_payments += contract_in[i];
 
             rec.record(ids.capex, q, st.capex);
             rec.record(ids.capacity, q, st.capacity);
             rec.record(ids.compute, q, st.compute);
             rec.record(ids.lab_revenue, q, lab_paid[i]);
+            rec.record(ids.contract_revenue, q, contract_in[i]);
+            rec.record(ids.compute_purchases, q, contract_out[i]);
             rec.record(ids.recoveries, q, recovered[i]);
             rec.record(ids.rental_revenue, q, rental);
             rec.record(ids.ai_revenue, q, ai_revenue);
@@ -582,7 +623,8 @@ impl Hyperscalers {
             rec.record(ids.net_leverage, q, st.net_leverage);
             rec.record(ids.ai_cash_flow, q, ai_cash_flow);
             rec.record(ids.cumulative_ai_cash_flow, q, st.cumulative_ai);
-            let [d, cut, b] = &mut st.events;
+            let [d, cut, b, x] = &mut st.events;
+            ids.default.record(x, defaults_now, q, rec);
             ids.distress.record(d, distress, q, rec);
             ids.capex_cut.record(cut, st.cut, q, rec);
             ids.breakeven.record(b, breakeven, q, rec);

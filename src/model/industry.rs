@@ -126,7 +126,9 @@ impl Industry {
         let required = (ind.prior_capex + *cumulative_capex)
             * (ind.depreciation_rate + ind.target_return)
             / ind.margin;
-        let recurring = t.ai_revenue - x.recoveries;
+        // Companies' AI revenue leaves out recoveries on defaulted
+        // contracts; payments between companies cancel in the industry.
+        let recurring = t.ai_revenue - t.contract_payments;
         let coverage = if required > 0.0 {
             (4.0 * recurring / required).min(RATIO_CAP)
         } else {
@@ -140,7 +142,7 @@ impl Industry {
         rec.record(ids.long_run_cost, q, x.long_run_cost);
         rec.record(ids.tightness, q, x.tightness.min(RATIO_CAP));
         rec.record(ids.power_bound, q, if x.power_bound { 1.0 } else { 0.0 });
-        rec.record(ids.ai_revenue, q, t.ai_revenue);
+        rec.record(ids.ai_revenue, q, recurring + x.recoveries);
         rec.record(ids.recurring_ai_revenue, q, recurring);
         rec.record(ids.end_user_ai_revenue, q, x.lab_revenue + t.rental_revenue);
         rec.record(ids.lab_revenue, q, x.lab_revenue);

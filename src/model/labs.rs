@@ -10,10 +10,16 @@
 //! raise a round (success probability by regime). After a failed raise it
 //! may renegotiate once (a haircut on everything still owed) and it defaults
 //! if its cash is still negative; the exogenous hazard can also default it.
-//! A defaulting lab pays nothing from that quarter on; each provider
-//! receives `recovery` (by regime) × the value still owed to it,
-//! `recovery_lag` quarters later, and the default may move the regime to
-//! bust and widen credit spreads (contagion).
+//! A defaulting lab pays nothing from that quarter on: its contracts end and
+//! the capacity they held returns to the market. Each provider holds a claim
+//! for damages, as a landlord does when a lease is rejected in bankruptcy
+//! (11 U.S.C. § 502(b)(6)): the payments it loses over the greater of one
+//! year or 15 % of the remaining term, at most three years, net of what the
+//! freed compute earns at the market (`1 − P/P_start` of them, P the last
+//! cleared price, the contracts being priced at the start's price); it
+//! receives `recovery` (by regime) × the claim, in equal parts over
+//! `recovery_workout` quarters from `recovery_lag` quarters later. The
+//! default may move the regime to bust and widen credit spreads (contagion).
 //!
 //! Every draw is made every quarter, alive or not, so antithetic partners
 //! stay aligned.
@@ -34,9 +40,10 @@ struct LabModel {
     success: Vec<Sampler>,
     recovery: Vec<Sampler>,
     recovery_lag: usize,
+    recovery_workout: usize,
     /// Per commitment: provider, total sampler, share of the total due in
-    /// each simulated quarter, share still owed from each simulated quarter
-    /// on (including payments after the horizon).
+    /// each simulated quarter, and the capped claim's share on a default in
+    /// each simulated quarter (including payments after the horizon).
     commitments: Vec<CommitmentModel>,
     ids: Ids,
 }
@@ -46,7 +53,17 @@ struct CommitmentModel {
     provider: usize,
     total: Sampler,
     due_share: Vec<f64>,
-    owed_share: Vec<f64>,
+    /// Share of the total a provider may claim on a default in each
+    /// simulated quarter (the capped window of lost payments).
+    claim_share: Vec<f64>,
+}
+
+/// Quarters of lost payments a claim may cover when `remaining` quarters
+/// of the term are left: the greater of one year or 15 % of the remaining
+/// term, at most three years (11 U.S.C. § 502(b)(6)), never beyond the term.
+pub fn claim_quarters(remaining: usize) -> usize {
+    let fifteen_percent = (0.15 * remaining as f64).ceil() as usize;
+    fifteen_percent.clamp(4, 12).min(remaining)
 }
 
 #[derive(Debug, Clone)]
@@ -80,8 +97,8 @@ pub struct LabPath {
     recovery: Vec<f64>,
     /// Scheduled payments at scale 1, `[provider * n_quarters + q]`.
     due: Vec<f64>,
-    /// Value still owed from quarter q on at scale 1, same layout.
-    owed: Vec<f64>,
+    /// The capped claim on a default in quarter q at scale 1, same layout.
+    claim: Vec<f64>,
     log_revenue: f64,
     /// Quarterly log-growth this quarter, and its decay factor per quarter.
     growth_dt: f64,
@@ -94,7 +111,8 @@ pub struct LabPath {
     scale: f64,
     alive: bool,
     renegotiated: bool,
-    /// Recovery owed to each provider, paid in quarter `recovery_at`.
+    /// Recovery paid to each provider in each quarter of the workout, from
+    /// quarter `recovery_at` to `recovery_at + workout − 1`.
     recovery_due: Vec<f64>,
     recovery_at: usize,
     events: [EventState; 3],
@@ -156,18 +174,26 @@ impl Labs {
                         let w = c.weights();
                         // Simulated quarter q is schedule quarter q − start_offset.
                         let k = |q: usize| q as i64 - c.start_offset;
-                        let due_share = (0..n_quarters)
-                            .map(|q| usize::try_from(k(q)).ok().and_then(|k| w.get(k)).copied())
-                            .map(|x| x.unwrap_or(0.0))
-                            .collect();
-                        let owed_share = (0..n_quarters)
-                            .map(|q| w[k(q).clamp(0, w.len() as i64) as usize..].iter().sum())
+                        let due_share = c.due_shares(n_quarters);
+                        let claim_share = (0..n_quarters)
+                            .map(|q| {
+                                // The window starts now; the remaining term
+                                // from the later of now and the first payment.
+                                let from = k(q).clamp(0, w.len() as i64) as usize;
+                                let window = claim_quarters(w.len() - from) as i64;
+                                let (lo, hi) = (k(q).max(0), (k(q) + window).min(w.len() as i64));
+                                if hi > lo {
+                                    w[lo as usize..hi as usize].iter().sum()
+                                } else {
+                                    0.0
+                                }
+                            })
                             .collect();
                         CommitmentModel {
                             provider: c.provider,
                             total: c.total.sampler(),
                             due_share,
-                            owed_share,
+                            claim_share,
                         }
                     })
                     .collect();
@@ -176,6 +202,7 @@ impl Labs {
                     success: lab.funding_success.iter().map(|p| p.sampler()).collect(),
                     recovery: lab.recovery.iter().map(|p| p.sampler()).collect(),
                     recovery_lag: lab.recovery_lag,
+                    recovery_workout: lab.recovery_workout,
                     commitments,
                     ids,
                 }
@@ -198,7 +225,7 @@ impl Labs {
                 success: vec![0.0; lab.success.len()],
                 recovery: vec![0.0; lab.recovery.len()],
                 due: vec![0.0; cells],
-                owed: vec![0.0; cells],
+                claim: vec![0.0; cells],
                 log_revenue: 0.0,
                 growth_dt: 0.0,
                 growth_decay: 1.0,
@@ -244,17 +271,13 @@ impl Labs {
                 *v = s.draw(rng);
             }
             st.due.fill(0.0);
-            st.owed.fill(0.0);
+            st.claim.fill(0.0);
             for c in &lab.commitments {
                 let total = c.total.draw(rng);
                 let row = c.provider * nq..(c.provider + 1) * nq;
-                for ((d, o), (ds, os)) in st.due[row.clone()]
-                    .iter_mut()
-                    .zip(&mut st.owed[row])
-                    .zip(c.due_share.iter().zip(&c.owed_share))
-                {
-                    *d += total * ds;
-                    *o += total * os;
+                for (q, i) in row.enumerate() {
+                    st.due[i] += total * c.due_share[q];
+                    st.claim[i] += total * c.claim_share[q];
                 }
             }
             st.log_revenue = st.p.revenue.max(f64::MIN_POSITIVE).ln();
@@ -286,6 +309,8 @@ impl Labs {
 
     /// Steps every lab through quarter `q` in regime `regime` with the
     /// common lab-revenue shock `z_common`, fills `flows` and records.
+    /// `price_ratio` is the last cleared price of compute over the start's
+    /// (what freed capacity re-lets at, relative to the contracts).
     #[inline]
     #[allow(clippy::too_many_arguments)]
     pub fn step<R: Recorder>(
@@ -294,6 +319,7 @@ impl Labs {
         flows: &mut LabFlows,
         regime: usize,
         z_common: f64,
+        price_ratio: f64,
         q: usize,
         random: &mut PathRandom,
         rec: &mut R,
@@ -338,13 +364,15 @@ impl Labs {
                 after += raised;
                 defaulted = (failed && after < 0.0) || u_hazard < st.hazard_quarter;
                 if defaulted {
-                    // Nothing is paid from this quarter on; providers are
-                    // owed recovery × what remains.
+                    // Nothing is paid from this quarter on; providers
+                    // recover a share of their capped, mitigated claims.
                     st.alive = false;
                     st.cash = operating + raised;
                     let rate = st.recovery[regime];
+                    let net = (1.0 - price_ratio).max(0.0);
+                    let parts = lab.recovery_workout as f64;
                     for (provider, r) in st.recovery_due.iter_mut().enumerate() {
-                        *r = rate * st.scale * st.owed[provider * nq + q];
+                        *r = rate * st.scale * st.claim[provider * nq + q] * net / parts;
                     }
                     st.recovery_at = q + lab.recovery_lag;
                     st.scale = 0.0;
@@ -360,7 +388,7 @@ impl Labs {
                 }
             }
             let mut recovery_paid = 0.0;
-            if q == st.recovery_at {
+            if q >= st.recovery_at && q < st.recovery_at + lab.recovery_workout {
                 for (received, r) in flows.recovered.iter_mut().zip(&st.recovery_due) {
                     *received += r;
                     recovery_paid += r;
@@ -381,5 +409,22 @@ impl Labs {
             ids.renegotiation.record(r, renegotiated, q, rec);
             ids.funding_failed.record(f, failed, q, rec);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::claim_quarters;
+
+    #[test]
+    fn claims_cover_a_year_to_three_years_of_payments() {
+        // The greater of one year or 15% of the remaining term…
+        assert_eq!(claim_quarters(8), 4);
+        assert_eq!(claim_quarters(40), 6);
+        // …at most three years…
+        assert_eq!(claim_quarters(200), 12);
+        // …and never beyond the term.
+        assert_eq!(claim_quarters(3), 3);
+        assert_eq!(claim_quarters(0), 0);
     }
 }

@@ -9,6 +9,7 @@
 //! threads or how statistics are kept.
 
 mod compute;
+mod contracts;
 mod hyperscalers;
 mod industry;
 mod labs;
@@ -53,6 +54,7 @@ pub struct Economy {
     industry: Option<(IndustryNumbers<Sampler>, industry::Industry)>,
     hyperscalers: Hyperscalers,
     labs: Labs,
+    contracts: contracts::Contracts,
     /// Index of the bust regime state, if the scenario has one.
     bust: Option<usize>,
     thresholds: thresholds::Thresholds,
@@ -90,6 +92,7 @@ impl Economy {
             industry,
             hyperscalers,
             labs,
+            contracts: contracts::Contracts::new(&scenario.contracts, nq),
             bust: scenario.market.regime.states.iter().position(|s| s == BUST),
             thresholds,
         })
@@ -130,6 +133,7 @@ impl Economy {
             flows,
             state.regime,
             z[LAB_REVENUE],
+            state.log_price_gap.exp(),
             q,
             random,
             rec,
@@ -148,9 +152,23 @@ impl Economy {
         let cp = &s.compute;
         let unit_cost = Conditions::unit_cost(ind, observed.gpu, observed.hbm);
         let (anchor, floor) = cp.anchor_and_floor(ind, unit_cost, q);
-        for (i, backlog) in s.backlog.iter_mut().enumerate() {
+        let defaulted = |i: usize| Hyperscalers::defaulted(&s.companies, i);
+        self.contracts.pay(
+            &s.contract_due,
+            defaulted,
+            q,
+            &mut s.contract_in,
+            &mut s.contract_out,
+        );
+        for i in 0..s.backlog.len() {
             let arrival = q + self.hyperscalers.build_lag(i);
-            *backlog = self.labs.scheduled(&s.labs, i, arrival) * s.gw_per_payment;
+            let contracted = self.labs.scheduled(&s.labs, i, arrival)
+                + self
+                    .contracts
+                    .scheduled_net(&s.contract_due, defaulted, i, arrival);
+            s.backlog[i] = contracted * s.gw_per_payment;
+            s.occupied[i] =
+                (flows.paid[i] + s.contract_in[i] - s.contract_out[i]) * s.gw_per_payment;
         }
         let mut cond = Conditions {
             bust: Some(state.regime) == self.bust,
@@ -167,13 +185,12 @@ impl Economy {
             committed: q < cp.committed,
             power_gw: cp.power[q],
             keep: cp.keep,
-            gw_per_payment: s.gw_per_payment,
             z_core: z[CORE_OCF],
             contagion_spread: flows.contagion_spread,
         };
         let (offered, power_bound) =
             self.hyperscalers
-                .invest(&mut s.companies, ind, &cond, &flows.paid, &s.backlog, q);
+                .invest(&mut s.companies, ind, &cond, &s.occupied, &s.backlog, q);
         // Clear: the price from tightness, demand rationed to what is offered.
         let demand = observed.demand_gw;
         let tightness = if offered > 0.0 {
@@ -198,6 +215,7 @@ impl Economy {
             &cond,
             utilisation,
             &flows.paid,
+            (&s.contract_in, &s.contract_out),
             &flows.recovered,
             q,
             rec,
@@ -236,8 +254,15 @@ struct Entities {
     companies: Vec<hyperscalers::CompanyPath>,
     industry: IndustryNumbers<f64>,
     compute: compute::ComputePath,
-    /// Compute each company's lab contracts take when its orders arrive.
+    /// Compute each company's contracts take when its orders arrive.
     backlog: Vec<f64>,
+    /// Compute each company's contracts take this quarter.
+    occupied: Vec<f64>,
+    /// Contracts between companies: schedules, and this quarter's payments
+    /// received and made by each company.
+    contract_due: Vec<f64>,
+    contract_in: Vec<f64>,
+    contract_out: Vec<f64>,
     unit_cost_start: f64,
     cumulative_capex: f64,
     gw_per_payment: f64,
@@ -264,6 +289,10 @@ impl PathModel for Economy {
                 industry: IndustryNumbers::default(),
                 compute: compute::ComputePath::default(),
                 backlog: vec![0.0; self.hyperscalers.len()],
+                occupied: vec![0.0; self.hyperscalers.len()],
+                contract_due: self.contracts.scratch(),
+                contract_in: vec![0.0; self.hyperscalers.len()],
+                contract_out: vec![0.0; self.hyperscalers.len()],
                 unit_cost_start: 0.0,
                 cumulative_capex: 0.0,
                 gw_per_payment: 0.0,
@@ -276,7 +305,7 @@ impl PathModel for Economy {
         let s = &mut scratch.entities;
         let mut market = self.market.start_path(&mut s.market, random);
         // Parameter draws in a fixed order: market, industry, companies,
-        // labs, thresholds.
+        // labs, contracts, thresholds.
         if let Some((samplers, _)) = &self.industry {
             s.industry = samplers.map(|p| p.draw(random.params()));
             let start = self.market.observe(&market, &s.market);
@@ -298,6 +327,8 @@ impl PathModel for Economy {
         s.cumulative_capex = 0.0;
         self.labs
             .start_path(&mut s.labs, &mut s.flows, random.params());
+        self.contracts
+            .start_path(&mut s.contract_due, random.params());
         if self.thresholds.is_empty() {
             for q in 0..self.n_quarters {
                 self.quarter(&mut market, s, q, random, rec);

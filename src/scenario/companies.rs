@@ -192,6 +192,8 @@ pub struct Lab {
     /// default, by the regime in the quarter of default.
     pub recovery: Vec<Param>,
     pub recovery_lag: usize,
+    /// Quarters over which the recovery on a claim is paid, from the lag on.
+    pub recovery_workout: usize,
     pub commitments: Vec<Commitment>,
 }
 
@@ -224,6 +226,31 @@ impl Commitment {
         let sum: f64 = raw.iter().sum();
         raw.iter().map(|w| w / sum).collect()
     }
+
+    /// Share of `total` due in each of the `n_quarters` simulated quarters
+    /// (0 before the start, after the end, and for payments before the
+    /// simulation, which are taken as made).
+    pub fn due_shares(&self, n_quarters: usize) -> Vec<f64> {
+        let w = self.weights();
+        (0..n_quarters)
+            .map(|q| {
+                usize::try_from(q as i64 - self.start_offset)
+                    .ok()
+                    .and_then(|k| w.get(k))
+                    .map_or(0.0, |x| *x)
+            })
+            .collect()
+    }
+}
+
+/// `[[contract]]`: `payer` buys capacity from `terms.provider` (a neocloud
+/// selling to a hyperscaler), on the schedule of `terms`, while the payer
+/// stands.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    /// Index of the paying company among the scenario's hyperscalers.
+    pub payer: usize,
+    pub terms: Commitment,
 }
 
 /// `[[hyperscaler]]`: a company that builds AI capacity with cash and debt.

@@ -111,19 +111,24 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
             format!("lab.{}.recovery_lag_quarters", l.name),
             l.recovery_lag.to_string(),
         ));
+        out.push((
+            format!("lab.{}.recovery_workout_quarters", l.name),
+            l.recovery_workout.to_string(),
+        ));
         for c in &l.commitments {
-            let start = s.simulation.start.plus(c.start_offset);
-            out.push((
-                format!(
-                    "lab.{}.commitment.{}",
-                    l.name, s.hyperscalers[c.provider].name
-                ),
-                format!(
-                    "{} over {} quarters from {start}, ramp {}",
-                    c.total, c.quarters, c.ramp_quarters
-                ),
-            ));
+            let key = format!(
+                "lab.{}.commitment.{}",
+                l.name, s.hyperscalers[c.provider].name
+            );
+            out.push((key, terms(s, c)));
         }
+    }
+    for c in &s.contracts {
+        let (payer, provider) = (
+            &s.hyperscalers[c.payer].name,
+            &s.hyperscalers[c.terms.provider].name,
+        );
+        out.push((format!("contract.{payer}.{provider}"), terms(s, &c.terms)));
     }
     for t in &s.thresholds {
         let by = s.simulation.start.plus(t.by_idx as i64);
@@ -139,4 +144,13 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
         ));
     }
     out
+}
+
+/// A payment schedule in words.
+fn terms(s: &Scenario, c: &crate::scenario::companies::Commitment) -> String {
+    let start = s.simulation.start.plus(c.start_offset);
+    format!(
+        "{} over {} quarters from {start}, ramp {}",
+        c.total, c.quarters, c.ramp_quarters
+    )
 }

@@ -55,6 +55,7 @@ pub struct Scenario {
     pub industry: Option<Industry>,
     pub hyperscalers: Vec<Hyperscaler>,
     pub labs: Vec<Lab>,
+    pub contracts: Vec<companies::Contract>,
     pub thresholds: Vec<Threshold>,
     /// Published back-of-envelope figures (`[[hurdle]]`); the model ignores them.
     pub hurdles: Vec<Hurdle>,

@@ -29,6 +29,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub lab: Vec<RawLab>,
     #[serde(default)]
+    pub contract: Vec<RawContract>,
+    #[serde(default)]
     pub threshold: Vec<RawThreshold>,
     #[serde(default)]
     pub hurdle: Vec<RawHurdle>,
@@ -200,6 +202,9 @@ pub struct RawLab {
     pub hazard: P,
     pub recovery: ByRegime,
     pub recovery_lag_quarters: Spanned<i64>,
+    /// Quarters over which a recovery is paid (default 1: one payment).
+    #[serde(default)]
+    pub recovery_workout_quarters: Option<Spanned<i64>>,
     pub renegotiation: RawRenegotiation,
     pub contagion: RawContagion,
     #[serde(default)]
@@ -235,6 +240,19 @@ pub struct RawRenegotiation {
 pub struct RawContagion {
     pub bust: P,
     pub spread: P,
+}
+
+/// `[[contract]]`: `payer` buys capacity from `provider` on a schedule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContract {
+    pub payer: Spanned<String>,
+    pub provider: Spanned<String>,
+    pub total: P,
+    pub start: Spanned<String>,
+    pub quarters: Spanned<i64>,
+    #[serde(default)]
+    pub ramp_quarters: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -220,6 +220,7 @@ impl Validator<'_> {
         let hyperscalers = self.hyperscalers(&raw.hyperscaler, states);
         let industry = self.industry(raw.industry.as_ref(), !hyperscalers.is_empty());
         let labs = self.labs(&raw.lab, states, &hyperscalers, &simulation);
+        let contracts = self.contracts(&raw.contract, &hyperscalers, &simulation);
         self.bust_state_needed(&raw, states);
         let thresholds = raw
             .threshold
@@ -241,6 +242,7 @@ impl Validator<'_> {
             industry,
             hyperscalers,
             labs,
+            contracts,
             thresholds,
             hurdles,
             sweep,

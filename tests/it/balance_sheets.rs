@@ -73,6 +73,7 @@ fn identities_hold_on_every_path_of_the_base_scenario() {
             }
             let mut paid_in = 0.0;
             let mut recovered_in = 0.0;
+            let (mut contracts_in, mut contracts_out) = (0.0, 0.0);
             for h in &s.hyperscalers {
                 let e = format!("hyperscaler.{}", h.name);
                 let g = |m: &str| x.get(path, &e, m, q);
@@ -97,12 +98,34 @@ fn identities_hold_on_every_path_of_the_base_scenario() {
                 same(
                     &format!("{e} AI revenue at {q}"),
                     g("ai_revenue"),
-                    g("lab_revenue") + g("recoveries") + g("rental_revenue"),
+                    g("lab_revenue") + g("contract_revenue") + g("rental_revenue"),
                 );
                 assert!(g("capacity_gw") >= 0.0 && g("debt") >= -1e-9, "{e} at {q}");
                 paid_in += g("lab_revenue");
                 recovered_in += g("recoveries");
+                contracts_in += g("contract_revenue");
+                contracts_out += g("compute_purchases");
+                // Default is absorbing: no investment, borrowing or debt
+                // service after it, and never negative cash without it.
+                if g("default_by") == 1.0 {
+                    // Capex of the default quarter was spent before it.
+                    let after = g("default") == 0.0;
+                    for m in ["capex", "issuance", "interest", "principal"] {
+                        if m != "capex" || after {
+                            assert_eq!(g(m), 0.0, "{e} {m} at {q} after default");
+                        }
+                    }
+                    assert_eq!(g("distress"), 1.0, "{e} distress at {q} after default");
+                } else if g("issuance") == 0.0 && g("cash") < 0.0 {
+                    panic!("{e} at {q}: negative cash without default or borrowing");
+                }
             }
+            // Every dollar a company pays another arrives there.
+            same(
+                &format!("contract payments at {q}"),
+                contracts_in,
+                contracts_out,
+            );
             // Every dollar a lab pays arrives at a provider, and recoveries too.
             same(&format!("lab payments at {q}"), paid_in, paid_out);
             same(&format!("recoveries at {q}"), recovered_in, recovered_out);
@@ -386,7 +409,9 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
             let taxes = 0.2 * (ebitda - depreciation - interest).max(0.0);
             let fcf = ebitda - taxes - capex[i];
             let before = c.cash + fcf - interest - principal;
-            let rate = market("short_rate", q) + c.spread + 0.01 * (c.leverage - 1.0).max(0.0);
+            let rate = market("short_rate", q)
+                + c.spread
+                + 0.01 * (c.leverage - 1.0).clamp(0.0, c.max_leverage - 1.0);
             let issuance = (c.min_cash - before).max(0.0);
             c.coupon_sum = c.coupon_sum * (1.0 - principal / c.debt) + issuance * rate;
             c.debt += issuance - principal;
@@ -477,28 +502,19 @@ fn a_failed_raise_with_no_cash_defaults_in_the_hand_computed_quarter_with_contag
         };
         let rate = value(&r, "market", "short_rate", q)
             + 0.01
-            + 0.01 * (leverage - 1.0).max(0.0)
+            + 0.01 * (leverage - 1.0).clamp(0.0, 2.0)
             + if q >= d { 0.02 + widening } else { 0.0 };
         let got = value(&r, "hyperscaler.Big", "new_debt_rate", q);
         assert!(
             (got - rate).abs() < 1e-12,
             "Big's new-debt rate at {q}: {got} vs {rate}"
         );
-        // Payments stop; Big recovers 50% (boom at the default) of the 40
-        // still owed two quarters later, Neo 50% of its 12.
+        // Payments stop. Defaulting in the first quarter, when the last
+        // price is the contracts' own, the freed compute re-lets at the
+        // contract price: no damages, so no recovery.
         assert_eq!(value(&r, "hyperscaler.Big", "lab_revenue", q), 0.0);
-        let recovery = |entity: &str| value(&r, entity, "recoveries", q);
-        let (big, neo) = if q == d + 2 { (20.0, 6.0) } else { (0.0, 0.0) };
-        cents(
-            &format!("Big's recovery at {q}"),
-            recovery("hyperscaler.Big"),
-            big,
-        );
-        cents(
-            &format!("Neo's recovery at {q}"),
-            recovery("hyperscaler.Neo"),
-            neo,
-        );
+        assert_eq!(value(&r, "hyperscaler.Big", "recoveries", q), 0.0);
+        assert_eq!(value(&r, "hyperscaler.Neo", "recoveries", q), 0.0);
     }
     // In bust the high-yield Neo loses market access.
     assert_eq!(value(&r, "hyperscaler.Neo", "issuance", 1), 0.0);
@@ -532,4 +548,25 @@ fn a_default_later_in_the_horizon_cuts_the_provider_revenue_in_that_quarter() {
             if q == d { 1.0 } else { 0.0 }
         );
     }
+    // The claim: Big's lost payments over the capped window (the greater of
+    // a year or 15% of the 8 − d quarters left, at most 12, within the term)
+    // net of re-letting the compute at the last price, 50% recovered (boom
+    // at the default) in two equal parts two and three quarters later.
+    let window = (((8 - d) as f64 * 0.15).ceil() as usize)
+        .clamp(4, 12)
+        .min(8 - d);
+    let lost = 5.0 * window as f64;
+    let ratio = value(&r, "market", "rental_price", d - 1) / 2.0;
+    assert!(ratio < 1.0, "the price fell below the contracts' by then");
+    let part = 0.5 * lost * (1.0 - ratio) / 2.0;
+    for q in 0..8 {
+        let want = if q == d + 2 || q == d + 3 { part } else { 0.0 };
+        cents(
+            &format!("Big's recovery at {q}"),
+            value(&r, "hyperscaler.Big", "recoveries", q),
+            want,
+        );
+    }
+    // Far below what was still owed (5 a quarter for 8 − d quarters).
+    assert!(2.0 * part < 0.5 * 5.0 * (8 - d) as f64);
 }

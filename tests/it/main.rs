@@ -1,5 +1,6 @@
 //! The integration tests, one binary. Modules:
 //! - `cli`: the `sim` binary end to end, exit codes and error messages (golden stderr).
+//! - `credit_direction`: stress never helps the stressed (common random numbers).
 //! - `golden`: `summary.csv` of the shipped scenarios at a fixed seed.
 //! - `reproducibility`: byte-identical output across thread counts and runs.
 //! - `robustness`: mutated scenarios never panic; accepted ones run to finite output.
@@ -18,6 +19,7 @@
 mod balance_sheets;
 mod cli;
 mod common;
+mod credit_direction;
 mod deterministic;
 mod golden;
 mod hurdles;

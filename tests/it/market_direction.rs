@@ -254,7 +254,8 @@ fn rank_correlation(x: &[f64], y: &[f64]) -> f64 {
 fn capex_moves_by_partial_adjustment_not_whipsaw() {
     // The rule closes a quarter of the gap to its target each quarter, so
     // capex falls by more than 30% in a quarter only when cash and access
-    // run out (capex_cut) or the power budget scales orders down.
+    // run out (capex_cut or, absorbing, default) or the power budget scales
+    // orders down.
     let s = samples(&[]);
     let mut msft_paths = 0;
     for company in [
@@ -273,8 +274,9 @@ fn capex_moves_by_partial_adjustment_not_whipsaw() {
                 if now < 0.7 * before {
                     let cut = s.get(p, &e, "capex_cut", q) == 1.0;
                     let power = s.get(p, "industry", "power_bound", q) == 1.0;
+                    let default = s.get(p, &e, "default_by", q) == 1.0;
                     assert!(
-                        cut || power,
+                        cut || power || default,
                         "{company} path {p} quarter {q}: {before} → {now}"
                     );
                     dropped = true;

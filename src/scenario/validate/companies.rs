@@ -437,6 +437,16 @@ impl Validator<'_> {
                     40,
                     "a lag between 0 and 40 quarters",
                 );
+                let recovery_workout = match &l.recovery_workout_quarters {
+                    Some(w) => self.count(
+                        &format!("{prefix}.recovery_workout_quarters"),
+                        w,
+                        1,
+                        40,
+                        "a workout between 1 and 40 quarters",
+                    ),
+                    None => 1,
+                };
                 let commitments = l
                     .commitment
                     .iter()
@@ -448,6 +458,7 @@ impl Validator<'_> {
                     funding_success,
                     recovery,
                     recovery_lag,
+                    recovery_workout,
                     commitments,
                 }
             })
@@ -463,38 +474,90 @@ impl Validator<'_> {
     ) -> Commitment {
         let provider_name = c.provider.get_ref().trim();
         let prefix = format!("{lab}.commitment.{provider_name}");
-        let provider = match providers.iter().position(|p| p.name == provider_name) {
-            Some(i) => i,
+        let provider = self.company(&format!("{prefix}.provider"), &c.provider, providers);
+        let terms = (&c.total, &c.start, &c.quarters, c.ramp_quarters.as_ref());
+        self.schedule(&prefix, provider, terms, sim)
+    }
+
+    /// `[[contract]]`: a company buying capacity from another.
+    pub(super) fn contracts(
+        &mut self,
+        raw: &[raw::RawContract],
+        companies: &[Hyperscaler],
+        sim: &Simulation,
+    ) -> Vec<Contract> {
+        raw.iter()
+            .map(|c| {
+                let (payer_name, provider_name) =
+                    (c.payer.get_ref().trim(), c.provider.get_ref().trim());
+                let prefix = format!("contract.{payer_name}.{provider_name}");
+                let payer = self.company(&format!("{prefix}.payer"), &c.payer, companies);
+                let provider = self.company(&format!("{prefix}.provider"), &c.provider, companies);
+                if payer_name == provider_name {
+                    self.error(
+                        Some(c.provider.span()),
+                        &format!("{prefix}.provider"),
+                        format!("\"{payer_name}\" cannot buy capacity from itself"),
+                        Some("name another [[hyperscaler]] as the provider".into()),
+                    );
+                }
+                let terms = (&c.total, &c.start, &c.quarters, c.ramp_quarters.as_ref());
+                Contract {
+                    payer,
+                    terms: self.schedule(&prefix, provider, terms, sim),
+                }
+            })
+            .collect()
+    }
+
+    /// The index of the `[[hyperscaler]]` a commitment or contract names.
+    fn company(&mut self, key: &str, name: &Spanned<String>, companies: &[Hyperscaler]) -> usize {
+        let wanted = name.get_ref().trim();
+        if let Some(i) = companies.iter().position(|p| p.name == wanted) {
+            return i;
+        }
+        let names: Vec<&str> = companies.iter().map(|p| p.name.as_str()).collect();
+        let help = match suggest(wanted, names.iter().copied()) {
+            Some(best) => format!("did you mean \"{best}\"?"),
+            None if names.is_empty() => "add a [[hyperscaler]] table for the provider".into(),
             None => {
-                let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
-                let help = match suggest(provider_name, names.iter().copied()) {
-                    Some(best) => format!("did you mean \"{best}\"?"),
-                    None if names.is_empty() => {
-                        "add a [[hyperscaler]] table for the provider".into()
-                    }
-                    None => format!(
-                        "the providers are {names:?}; add a [[hyperscaler]] table for a new one"
-                    ),
-                };
-                self.error(
-                    Some(c.provider.span()),
-                    &format!("{prefix}.provider"),
-                    format!("no [[hyperscaler]] is named \"{provider_name}\""),
-                    Some(help),
-                );
-                0
+                format!("the providers are {names:?}; add a [[hyperscaler]] table for a new one")
             }
         };
-        let total = self.param(&format!("{prefix}.total"), &c.total, &MONEY);
-        let start = self.quarter(&format!("{prefix}.start"), &c.start);
+        self.error(
+            Some(name.span()),
+            key,
+            format!("no [[hyperscaler]] is named \"{wanted}\""),
+            Some(help),
+        );
+        0
+    }
+
+    /// A payment schedule: `total` over `quarters` from `start`, ramping up
+    /// over `ramp_quarters`.
+    fn schedule(
+        &mut self,
+        prefix: &str,
+        provider: usize,
+        (total, start, quarters, ramp): (
+            &raw::P,
+            &Spanned<String>,
+            &Spanned<i64>,
+            Option<&Spanned<i64>>,
+        ),
+        sim: &Simulation,
+    ) -> Commitment {
+        let total = self.param(&format!("{prefix}.total"), total, &MONEY);
+        let start_span = start.span();
+        let start = self.quarter(&format!("{prefix}.start"), start);
         let quarters = self.count(
             &format!("{prefix}.quarters"),
-            &c.quarters,
+            quarters,
             1,
             400,
             "a schedule of 1 to 400 quarters",
         );
-        let ramp_quarters = match &c.ramp_quarters {
+        let ramp_quarters = match ramp {
             None => 0,
             Some(r) => self.count(
                 &format!("{prefix}.ramp_quarters"),
@@ -510,7 +573,7 @@ impl Validator<'_> {
             && q > end
         {
             self.error(
-                Some(c.start.span()),
+                Some(start_span),
                 &format!("{prefix}.start"),
                 format!(
                     "{q} is after the simulated horizon {}–{end}; the commitment would never fall due",
