@@ -39,10 +39,13 @@
 //! AI revenue    = lab payments + recoveries + P × GPUs/GW × hours × u × offered compute × Δt
 //! EBITDA        = core OCF + AI revenue − opex_per_gw × capacity × Δt
 //! interest      = Σ debt × coupon × Δt          principal = debt / (4 · maturity)
-//! taxes         = tax_rate × max(0, EBITDA − depreciation − interest)
+//! lease         = leases.payment while leases.years last (leases and project finance)
+//! taxes         = tax_rate × max(0, EBITDA − depreciation − interest − lease)
 //! FCF           = EBITDA − taxes − capex
-//! issuance      = min_cash − (cash + FCF − interest − principal), if positive and the market is open
-//! cash'         = cash + FCF − interest − principal + issuance
+//! issuance      = min_cash − (cash + FCF − interest − principal − lease), if positive and the market is open
+//! cash'         = cash + FCF − interest − principal − lease + issuance
+//! DSCR          = (EBITDA − taxes) / (interest + principal + lease)
+//! net leverage  = (debt + PV of lease payments at the coupon − cash) / (4 × EBITDA)
 //! ```
 //!
 //! New debt costs the short rate plus the company's spread, a leverage
@@ -88,6 +91,8 @@ struct Ids {
     depreciation: MetricId,
     interest: MetricId,
     principal: MetricId,
+    lease_payment: MetricId,
+    lease_liability: MetricId,
     taxes: MetricId,
     fcf: MetricId,
     issuance: MetricId,
@@ -148,6 +153,8 @@ pub struct CompanyPath {
     coupon_sum: f64,
     net_leverage: f64,
     low_dscr_run: u32,
+    /// Quarters of lease payments left.
+    lease_left: usize,
     cumulative_ai: f64,
     /// This quarter's access, capex and compute offered to the market,
     /// from pass 1.
@@ -244,6 +251,8 @@ impl Hyperscalers {
                     depreciation: add("depreciation"),
                     interest: add("interest"),
                     principal: add("principal"),
+                    lease_payment: add("lease_payment"),
+                    lease_liability: add("lease_liability"),
                     taxes: add("taxes"),
                     fcf: add("fcf"),
                     issuance: add("issuance"),
@@ -319,6 +328,7 @@ impl Hyperscalers {
                 coupon_sum: 0.0,
                 net_leverage: 0.0,
                 low_dscr_run: 0,
+                lease_left: 0,
                 cumulative_ai: 0.0,
                 access: true,
                 offered: 0.0,
@@ -387,6 +397,7 @@ impl Hyperscalers {
             st.coupon_sum = p.debt * p.coupon;
             st.net_leverage = 0.0;
             st.low_dscr_run = 0;
+            st.lease_left = (st.p.lease_years * 4.0).round() as usize;
             st.cumulative_ai = 0.0;
             st.defaulted = false;
             st.events = [EventState::default(); 4];
@@ -538,7 +549,13 @@ impl Hyperscalers {
             // Debt service falls due; a company that cannot pay it and
             // cannot borrow defaults (absorbing) and pays none of it.
             let accrued = st.coupon_sum * DT_YEARS;
-            let taxes = p.tax_rate * (ebitda - depreciation - accrued).max(0.0);
+            let lease_due = if st.lease_left > 0 {
+                p.lease_payment
+            } else {
+                0.0
+            };
+            st.lease_left = st.lease_left.saturating_sub(1);
+            let taxes = p.tax_rate * (ebitda - depreciation - accrued - lease_due).max(0.0);
             let fcf = ebitda - taxes - st.capex;
             let mut interest = if st.defaulted { 0.0 } else { accrued };
             let mut principal = if st.defaulted {
@@ -546,13 +563,14 @@ impl Hyperscalers {
             } else {
                 st.debt / (4.0 * p.maturity_years)
             };
+            let mut lease = if st.defaulted { 0.0 } else { lease_due };
             let defaults_now =
-                !st.defaulted && !st.access && st.cash + fcf - interest - principal < 0.0;
+                !st.defaulted && !st.access && st.cash + fcf - interest - principal - lease < 0.0;
             if defaults_now {
                 st.defaulted = true;
-                (interest, principal) = (0.0, 0.0);
+                (interest, principal, lease) = (0.0, 0.0, 0.0);
             }
-            let before = st.cash + fcf - interest - principal;
+            let before = st.cash + fcf - interest - principal - lease;
             // Rating bands: the add-on stops at the worst band the market
             // still lends to (beyond it the company has no access).
             let turns = (st.net_leverage - ind.free_turns)
@@ -573,10 +591,23 @@ impl Hyperscalers {
             st.debt += issuance - principal;
             st.cash = before + issuance;
 
-            let service = interest + principal;
+            // Leases count as debt service and, at their present value at
+            // the company's coupon, as debt in leverage.
+            let service = interest + principal + lease;
+            let lease_liability = if p.lease_payment > 0.0 && !st.defaulted {
+                let r = p.coupon * DT_YEARS;
+                let n = st.lease_left as i32;
+                if r > 0.0 {
+                    p.lease_payment * (1.0 - (1.0 + r).powi(-n)) / r
+                } else {
+                    p.lease_payment * n as f64
+                }
+            } else {
+                0.0
+            };
             let dscr = ratio(ebitda - taxes, service);
             let interest_cover = ratio(ebitda, interest);
-            let net_debt = st.debt - st.cash;
+            let net_debt = st.debt + lease_liability - st.cash;
             st.net_leverage = if ebitda > 0.0 {
                 (net_debt / (4.0 * ebitda)).clamp(-RATIO_CAP, RATIO_CAP)
             } else if net_debt > 0.0 {
@@ -612,6 +643,8 @@ impl Hyperscalers {
             rec.record(ids.depreciation, q, depreciation);
             rec.record(ids.interest, q, interest);
             rec.record(ids.principal, q, principal);
+            rec.record(ids.lease_payment, q, lease);
+            rec.record(ids.lease_liability, q, lease_liability);
             rec.record(ids.taxes, q, taxes);
             rec.record(ids.fcf, q, fcf);
             rec.record(ids.issuance, q, issuance);

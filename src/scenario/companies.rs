@@ -115,6 +115,11 @@ numbers! {
         useful_life_years: "useful_life_years",
         /// Quarterly depreciation of the assets in service at the start.
         depreciation: "depreciation",
+        /// Quarterly payment on leases and project finance (a fixed
+        /// obligation, like debt service).
+        lease_payment: "leases.payment",
+        /// Years of lease payments left at the start.
+        lease_years: "leases.years",
     }
 }
 

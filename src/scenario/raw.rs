@@ -165,6 +165,27 @@ pub struct RawHyperscaler {
     pub build_lag_quarters: Spanned<i64>,
     pub useful_life_years: P,
     pub depreciation: P,
+    /// Leases and project finance: fixed quarterly payments (default none).
+    #[serde(default)]
+    pub leases: RawLeases,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLeases {
+    #[serde(default = "zero")]
+    pub payment: P,
+    #[serde(default = "zero")]
+    pub years: P,
+}
+
+impl Default for RawLeases {
+    fn default() -> RawLeases {
+        RawLeases {
+            payment: zero(),
+            years: zero(),
+        }
+    }
 }
 
 fn zero() -> P {

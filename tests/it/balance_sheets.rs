@@ -88,7 +88,8 @@ fn identities_hold_on_every_path_of_the_base_scenario() {
                 same(
                     &format!("{e} cash at {q}"),
                     g("cash"),
-                    cash0 + g("fcf") - g("interest") - g("principal") + g("issuance"),
+                    cash0 + g("fcf") - g("interest") - g("principal") - g("lease_payment")
+                        + g("issuance"),
                 );
                 same(
                     &format!("{e} debt at {q}"),
@@ -110,7 +111,13 @@ fn identities_hold_on_every_path_of_the_base_scenario() {
                 if g("default_by") == 1.0 {
                     // Capex of the default quarter was spent before it.
                     let after = g("default") == 0.0;
-                    for m in ["capex", "issuance", "interest", "principal"] {
+                    for m in [
+                        "capex",
+                        "issuance",
+                        "interest",
+                        "principal",
+                        "lease_payment",
+                    ] {
                         if m != "capex" || after {
                             assert_eq!(g(m), 0.0, "{e} {m} at {q} after default");
                         }

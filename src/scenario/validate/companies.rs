@@ -125,6 +125,13 @@ const HYPERSCALER_RULES: HyperscalerNumbers<Rule> = HyperscalerNumbers {
         unit: "years",
     },
     depreciation: MONEY,
+    lease_payment: MONEY,
+    lease_years: Rule {
+        lo: 0.0,
+        hi: 100.0,
+        expected: "a remaining lease term between 0 and 100 years",
+        unit: "years",
+    },
 };
 
 const INDUSTRY_RULES: IndustryNumbers<Rule> = IndustryNumbers {
@@ -350,6 +357,8 @@ impl Validator<'_> {
                     pipeline: &h.pipeline,
                     useful_life_years: &h.useful_life_years,
                     depreciation: &h.depreciation,
+                    lease_payment: &h.leases.payment,
+                    lease_years: &h.leases.years,
                 };
                 let numbers = refs.zip(&HYPERSCALER_RULES, |key, p, rule| {
                     self.param(&format!("{prefix}.{key}"), p, rule)
