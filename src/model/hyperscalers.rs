@@ -42,8 +42,11 @@
 //! lease         = leases.payment while leases.years last (leases and project finance)
 //! taxes         = tax_rate × max(0, EBITDA − depreciation − interest − lease)
 //! FCF           = EBITDA − taxes − capex
-//! issuance      = min_cash − (cash + FCF − interest − principal − lease), if positive and the market is open
-//! cash'         = cash + FCF − interest − principal − lease + issuance
+//! issuance      = min_cash − (cash + FCF − interest − principal − lease − dividends), if positive and the market is open
+//! dividends     = payout.dividends × core / core₀; suspended without access and cash
+//! buybacks      = min(payout.buybacks × core / core₀, cash above min_cash), never borrowed for
+//! equity        = equity.raise / equity.quarters in each of the first equity.quarters, with access
+//! cash'         = cash + FCF − interest − principal − lease − dividends + equity + issuance − buybacks
 //! DSCR          = (EBITDA − taxes) / (interest + principal + lease)
 //! net leverage  = (debt + PV of lease payments at the coupon − cash) / (4 × EBITDA)
 //! ```
@@ -93,6 +96,9 @@ struct Ids {
     principal: MetricId,
     lease_payment: MetricId,
     lease_liability: MetricId,
+    dividends: MetricId,
+    buybacks: MetricId,
+    equity_raised: MetricId,
     taxes: MetricId,
     fcf: MetricId,
     issuance: MetricId,
@@ -253,6 +259,9 @@ impl Hyperscalers {
                     principal: add("principal"),
                     lease_payment: add("lease_payment"),
                     lease_liability: add("lease_liability"),
+                    dividends: add("dividends"),
+                    buybacks: add("buybacks"),
+                    equity_raised: add("equity_raised"),
                     taxes: add("taxes"),
                     fcf: add("fcf"),
                     issuance: add("issuance"),
@@ -564,13 +573,35 @@ impl Hyperscalers {
                 st.debt / (4.0 * p.maturity_years)
             };
             let mut lease = if st.defaulted { 0.0 } else { lease_due };
+            // Dividends grow with the core business and are sticky: cut
+            // only when the company has no access and not the cash for them.
+            let payout_scale = if p.core_ocf > 0.0 {
+                core / p.core_ocf
+            } else {
+                1.0
+            };
+            let mut dividends = if st.defaulted {
+                0.0
+            } else {
+                p.dividends * payout_scale
+            };
+            if !st.access && st.cash + fcf - interest - principal - lease - dividends < p.min_cash {
+                dividends = 0.0;
+            }
             let defaults_now =
                 !st.defaulted && !st.access && st.cash + fcf - interest - principal - lease < 0.0;
             if defaults_now {
                 st.defaulted = true;
                 (interest, principal, lease) = (0.0, 0.0, 0.0);
             }
-            let before = st.cash + fcf - interest - principal - lease;
+            // Announced equity raises come in while the market is open.
+            let equity_quarters = p.equity_quarters.round();
+            let equity = if st.access && (q as f64) < equity_quarters {
+                p.equity_raise / equity_quarters
+            } else {
+                0.0
+            };
+            let before = st.cash + fcf - interest - principal - lease - dividends + equity;
             // Rating bands: the add-on stops at the worst band the market
             // still lends to (beyond it the company has no access).
             let turns = (st.net_leverage - ind.free_turns)
@@ -589,7 +620,13 @@ impl Hyperscalers {
             }
             st.coupon_sum += issuance * new_rate;
             st.debt += issuance - principal;
-            st.cash = before + issuance;
+            // Buybacks only from cash above the floor, never borrowed for.
+            let buybacks = if st.defaulted {
+                0.0
+            } else {
+                (p.buybacks * payout_scale).min((before - p.min_cash).max(0.0))
+            };
+            st.cash = before + issuance - buybacks;
 
             // Leases count as debt service and, at their present value at
             // the company's coupon, as debt in leverage.
@@ -645,6 +682,9 @@ impl Hyperscalers {
             rec.record(ids.principal, q, principal);
             rec.record(ids.lease_payment, q, lease);
             rec.record(ids.lease_liability, q, lease_liability);
+            rec.record(ids.dividends, q, dividends);
+            rec.record(ids.buybacks, q, buybacks);
+            rec.record(ids.equity_raised, q, equity);
             rec.record(ids.taxes, q, taxes);
             rec.record(ids.fcf, q, fcf);
             rec.record(ids.issuance, q, issuance);

@@ -120,6 +120,16 @@ numbers! {
         lease_payment: "leases.payment",
         /// Years of lease payments left at the start.
         lease_years: "leases.years",
+        /// Quarterly dividends at the start; they grow with the core
+        /// business and are cut only when cash and access run out.
+        dividends: "payout.dividends",
+        /// Quarterly buybacks at the start; paid only from cash above
+        /// `min_cash`, never borrowed for, so they are cut first.
+        buybacks: "payout.buybacks",
+        /// Equity raised in equal parts over the first `equity_quarters`,
+        /// in the quarters the company has market access.
+        equity_raise: "equity.raise",
+        equity_quarters: "equity.quarters",
     }
 }
 

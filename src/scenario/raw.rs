@@ -168,6 +168,48 @@ pub struct RawHyperscaler {
     /// Leases and project finance: fixed quarterly payments (default none).
     #[serde(default)]
     pub leases: RawLeases,
+    /// Dividends and buybacks a quarter (default none).
+    #[serde(default)]
+    pub payout: RawPayout,
+    /// Equity raised over the first quarters (default none).
+    #[serde(default)]
+    pub equity: RawEquity,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEquity {
+    #[serde(default = "zero")]
+    pub raise: P,
+    #[serde(default = "zero")]
+    pub quarters: P,
+}
+
+impl Default for RawEquity {
+    fn default() -> RawEquity {
+        RawEquity {
+            raise: zero(),
+            quarters: zero(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPayout {
+    #[serde(default = "zero")]
+    pub dividends: P,
+    #[serde(default = "zero")]
+    pub buybacks: P,
+}
+
+impl Default for RawPayout {
+    fn default() -> RawPayout {
+        RawPayout {
+            dividends: zero(),
+            buybacks: zero(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -88,7 +88,13 @@ fn identities_hold_on_every_path_of_the_base_scenario() {
                 same(
                     &format!("{e} cash at {q}"),
                     g("cash"),
-                    cash0 + g("fcf") - g("interest") - g("principal") - g("lease_payment")
+                    cash0 + g("fcf")
+                        - g("interest")
+                        - g("principal")
+                        - g("lease_payment")
+                        - g("dividends")
+                        - g("buybacks")
+                        + g("equity_raised")
                         + g("issuance"),
                 );
                 same(
@@ -117,6 +123,8 @@ fn identities_hold_on_every_path_of_the_base_scenario() {
                         "interest",
                         "principal",
                         "lease_payment",
+                        "dividends",
+                        "buybacks",
                     ] {
                         if m != "capex" || after {
                             assert_eq!(g(m), 0.0, "{e} {m} at {q} after default");

@@ -126,6 +126,15 @@ const HYPERSCALER_RULES: HyperscalerNumbers<Rule> = HyperscalerNumbers {
     },
     depreciation: MONEY,
     lease_payment: MONEY,
+    dividends: MONEY,
+    buybacks: MONEY,
+    equity_raise: MONEY,
+    equity_quarters: Rule {
+        lo: 0.0,
+        hi: 400.0,
+        expected: "a number of quarters between 0 and 400",
+        unit: "quarters",
+    },
     lease_years: Rule {
         lo: 0.0,
         hi: 100.0,
@@ -359,6 +368,10 @@ impl Validator<'_> {
                     depreciation: &h.depreciation,
                     lease_payment: &h.leases.payment,
                     lease_years: &h.leases.years,
+                    dividends: &h.payout.dividends,
+                    buybacks: &h.payout.buybacks,
+                    equity_raise: &h.equity.raise,
+                    equity_quarters: &h.equity.quarters,
                 };
                 let numbers = refs.zip(&HYPERSCALER_RULES, |key, p, rule| {
                     self.param(&format!("{prefix}.{key}"), p, rule)
