@@ -38,7 +38,10 @@
 //! ```text
 //! AI revenue    = lab payments + recoveries + P × GPUs/GW × hours × u × offered compute × Δt
 //! EBITDA        = core OCF + AI revenue − opex_per_gw × capacity × Δt
-//! interest      = Σ debt × coupon × Δt          principal = debt / (4 · maturity)
+//! interest      = Σ debt × coupon × Δt
+//! principal     = the ladder's bonds maturing this quarter (start: an even ladder over
+//!                 2 × maturity_years; new issues mature maturity_years later), or
+//!                 debt / (4 · maturity_years) for amortising debt
 //! lease         = leases.payment while leases.years last (leases and project finance)
 //! taxes         = tax_rate × max(0, EBITDA − depreciation − interest − lease)
 //! FCF           = EBITDA − taxes − capex
@@ -73,6 +76,7 @@ struct CompanyModel {
     samplers: HyperscalerNumbers<Sampler>,
     regime: Vec<Sampler>,
     high_yield: bool,
+    amortising: bool,
     build_lag: usize,
     ids: Ids,
 }
@@ -161,6 +165,8 @@ pub struct CompanyPath {
     low_dscr_run: u32,
     /// Quarters of lease payments left.
     lease_left: usize,
+    /// Bullet debt maturing in each simulated quarter (the ladder).
+    maturing: Vec<f64>,
     cumulative_ai: f64,
     /// This quarter's access, capex and compute offered to the market,
     /// from pass 1.
@@ -282,6 +288,7 @@ impl Hyperscalers {
                     samplers: h.numbers.map(|p| p.sampler()),
                     regime: h.capex_regime.iter().map(|p| p.sampler()).collect(),
                     high_yield: h.high_yield,
+                    amortising: h.amortising,
                     build_lag: h.build_lag,
                     ids,
                 }
@@ -338,6 +345,7 @@ impl Hyperscalers {
                 net_leverage: 0.0,
                 low_dscr_run: 0,
                 lease_left: 0,
+                maturing: vec![0.0; self.n_quarters],
                 cumulative_ai: 0.0,
                 access: true,
                 offered: 0.0,
@@ -407,6 +415,16 @@ impl Hyperscalers {
             st.net_leverage = 0.0;
             st.low_dscr_run = 0;
             st.lease_left = (st.p.lease_years * 4.0).round() as usize;
+            // The bonds at the start: an even ladder over twice the average
+            // remaining maturity, so the average is `maturity_years`.
+            let rungs = (8.0 * st.p.maturity_years).round().max(1.0);
+            for (q, m) in st.maturing.iter_mut().enumerate() {
+                *m = if (q as f64) < rungs {
+                    st.p.debt / rungs
+                } else {
+                    0.0
+                };
+            }
             st.cumulative_ai = 0.0;
             st.defaulted = false;
             st.events = [EventState::default(); 4];
@@ -569,8 +587,10 @@ impl Hyperscalers {
             let mut interest = if st.defaulted { 0.0 } else { accrued };
             let mut principal = if st.defaulted {
                 0.0
-            } else {
+            } else if c.amortising {
                 st.debt / (4.0 * p.maturity_years)
+            } else {
+                st.maturing[q].min(st.debt)
             };
             let mut lease = if st.defaulted { 0.0 } else { lease_due };
             // Dividends grow with the core business and are sticky: cut
@@ -619,6 +639,11 @@ impl Hyperscalers {
                 st.coupon_sum *= 1.0 - principal / st.debt;
             }
             st.coupon_sum += issuance * new_rate;
+            // New bonds mature `maturity_years` on, as bullets.
+            let matures = q + (4.0 * p.maturity_years).round() as usize;
+            if !c.amortising && matures < st.maturing.len() {
+                st.maturing[matures] += issuance;
+            }
             st.debt += issuance - principal;
             // Buybacks only from cash above the floor, never borrowed for.
             let buybacks = if st.defaulted {

@@ -275,6 +275,9 @@ pub struct Hyperscaler {
     pub numbers: HyperscalerNumbers<Param>,
     /// High-yield issuers lose market access in the bust regime.
     pub high_yield: bool,
+    /// Debt amortises evenly over `maturity_years` instead of maturing as a
+    /// ladder of bullets.
+    pub amortising: bool,
     pub build_lag: usize,
     /// Multiplier on the capex plan in each regime state.
     pub capex_regime: Vec<Param>,

@@ -105,6 +105,10 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
             format!("hyperscaler.{}.high_yield", h.name),
             h.high_yield.to_string(),
         ));
+        out.push((
+            format!("hyperscaler.{}.amortising", h.name),
+            h.amortising.to_string(),
+        ));
     }
     for l in &s.labs {
         out.push((

@@ -155,6 +155,10 @@ pub struct RawHyperscaler {
     pub spread: P,
     #[serde(default)]
     pub high_yield: bool,
+    /// `true`: the debt amortises evenly (term loans); `false` (default):
+    /// a ladder of bullet maturities refinanced at maturity (bonds).
+    #[serde(default)]
+    pub amortising: bool,
     pub max_leverage: P,
     pub tax_rate: P,
     pub core: RawCore,

@@ -585,3 +585,54 @@ fn a_default_later_in_the_horizon_cuts_the_provider_revenue_in_that_quarter() {
     // Far below what was still owed (5 a quarter for 8 − d quarters).
     assert!(2.0 * part < 0.5 * 5.0 * (8 - d) as f64);
 }
+
+#[test]
+fn a_refinancing_wall_without_market_access_defaults_in_the_hand_computed_quarter() {
+    // Neo's 10 of bonds mature as a ladder over 8 quarters (1.25 a quarter);
+    // the regime is frozen in bust, so the high-yield Neo never has market
+    // access: it must pay each maturity from cash.
+    let s = companies(&[
+        "market.regime.start=\"bust\"",
+        "hyperscaler.Neo.amortising=false",
+        "hyperscaler.Neo.maturity_years=1",
+    ]);
+    let r = run(&s, 2);
+    let e = "hyperscaler.Neo";
+    let v = |m: &str, q: usize| value(&r, e, m, q);
+    let (mut cash, mut debt, mut coupon_sum) = (3.0, 10.0, 10.0 * 0.09);
+    let mut defaulted = None;
+    for q in 0..8 {
+        assert_eq!(v("issuance", q), 0.0, "no access in bust");
+        let accrued = coupon_sum * 0.25;
+        let maturing = 1.25f64.min(debt);
+        let after = cash + v("fcf", q) - accrued - maturing - v("lease_payment", q);
+        if defaulted.is_none() && after < 0.0 {
+            defaulted = Some(q);
+        }
+        if defaulted.is_some() {
+            // Nothing is paid on the debt from the default on.
+            assert_eq!(v("interest", q), 0.0);
+            assert_eq!(v("principal", q), 0.0);
+            cash += v("fcf", q);
+        } else {
+            cents(
+                &format!("Neo's principal at {q}"),
+                v("principal", q),
+                maturing,
+            );
+            cents(&format!("Neo's interest at {q}"), v("interest", q), accrued);
+            coupon_sum *= 1.0 - maturing / debt;
+            debt -= maturing;
+            cash = after;
+        }
+        cents(&format!("Neo's cash at {q}"), v("cash", q), cash);
+        cents(&format!("Neo's debt at {q}"), v("debt", q), debt);
+        let by = defaulted.is_some_and(|d| q >= d);
+        assert_eq!(v("default_by", q) == 1.0, by, "Neo default by {q}");
+    }
+    let d = defaulted.expect("the wall is too high for Neo's cash");
+    // Defaulted, Neo builds nothing more.
+    for q in d + 1..8 {
+        assert_eq!(v("capex", q), 0.0, "Neo capex at {q}");
+    }
+}

@@ -399,6 +399,7 @@ impl Validator<'_> {
                     name,
                     numbers,
                     high_yield: h.high_yield,
+                    amortising: h.amortising,
                     build_lag,
                     capex_regime,
                 }
