@@ -88,6 +88,35 @@ impl Samples {
     }
 }
 
+/// Sample paths of the base scenario with `paths` paths and `sets`
+/// overrides, at its own seed: runs with different overrides share their
+/// random numbers (common random numbers).
+pub fn base_samples(paths: u64, sets: &[&str]) -> Samples {
+    let path = root().join("scenarios/base.toml");
+    let text = read(&path);
+    let n = format!("simulation.paths={paths}");
+    let overrides: Vec<Override> = std::iter::once(n.as_str())
+        .chain(sets.iter().copied())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    let s = scenario::from_text(&path, &text, &overrides).unwrap_or_else(|e| panic!("{e}"));
+    Samples::of(&s, paths)
+}
+
+/// Mean and standard error of `after − before`, path by path, with
+/// antithetic pairs as the sampling units.
+pub fn paired_change(before: &[f64], after: &[f64]) -> (f64, f64) {
+    let d: Vec<f64> = before
+        .chunks(2)
+        .zip(after.chunks(2))
+        .map(|(b, a)| (a.iter().sum::<f64>() - b.iter().sum::<f64>()) / 2.0)
+        .collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, (var / n).sqrt())
+}
+
 /// Asserts `|estimate − expected| ≤ 4 · se`, with a readable message.
 pub fn within_4se(what: &str, estimate: f64, expected: f64, se: f64) {
     assert!(se.is_finite() && se > 0.0, "{what}: standard error {se}");

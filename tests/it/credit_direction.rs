@@ -11,8 +11,7 @@
 //! re-lets above it. Break-even with the value of the capacity kept is
 //! model v2 part 3; these two tests check distress and default only.
 
-use crate::common::{Samples, root};
-use sim::scenario::{self, Override};
+use crate::common::{Samples, base_samples, paired_change};
 
 const PATHS: u64 = 2048;
 const COMPANIES: [&str; 6] = [
@@ -25,30 +24,17 @@ const COMPANIES: [&str; 6] = [
 ];
 
 fn samples(sets: &[&str]) -> Samples {
-    let path = root().join("scenarios/base.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let paths = format!("simulation.paths={PATHS}");
-    let overrides: Vec<Override> = std::iter::once(paths.as_str())
-        .chain(sets.iter().copied())
-        .map(|s| s.parse().unwrap())
-        .collect();
-    let s = scenario::from_text(&path, &text, &overrides).unwrap_or_else(|e| panic!("{e}"));
-    Samples::of(&s, PATHS)
+    base_samples(PATHS, sets)
 }
 
 /// Mean and standard error of `after − before` for an event by the horizon.
 fn change(before: &Samples, after: &Samples, entity: &str, event: &str) -> (f64, f64) {
-    let d: Vec<f64> = (0..PATHS as usize)
-        .step_by(2)
-        .map(|p| {
-            let pair = |s: &Samples| s.get(p, entity, event, 19) + s.get(p + 1, entity, event, 19);
-            (pair(after) - pair(before)) / 2.0
-        })
-        .collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, (var / n).sqrt())
+    let at_horizon = |s: &Samples| -> Vec<f64> {
+        (0..PATHS as usize)
+            .map(|p| s.get(p, entity, event, 19))
+            .collect()
+    };
+    paired_change(&at_horizon(before), &at_horizon(after))
 }
 
 /// Runs the base scenario as it is and stressed by `stress`, and checks

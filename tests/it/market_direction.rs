@@ -5,25 +5,12 @@
 //! where the model makes it exact, else the mean of the paired differences
 //! by at least 4 standard errors.
 
-use crate::common::{Samples, root};
-use sim::scenario::{self, Override, Scenario};
+use crate::common::{Samples, base_samples, paired_change};
 
 const PATHS: u64 = 2048;
 
-/// The base scenario with `PATHS` paths and overrides.
-fn base(sets: &[&str]) -> Scenario {
-    let path = root().join("scenarios/base.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let paths = format!("simulation.paths={PATHS}");
-    let overrides: Vec<Override> = std::iter::once(paths.as_str())
-        .chain(sets.iter().copied())
-        .map(|s| s.parse().unwrap())
-        .collect();
-    scenario::from_text(&path, &text, &overrides).unwrap_or_else(|e| panic!("{e}"))
-}
-
 fn samples(sets: &[&str]) -> Samples {
-    Samples::of(&base(sets), PATHS)
+    base_samples(PATHS, sets)
 }
 
 /// `f(path)` summed over `quarters`, for every path.
@@ -36,15 +23,7 @@ fn per_path(s: &Samples, entity: &str, metric: &str, quarters: std::ops::Range<u
 /// Asserts that `hi − lo` is positive on average by at least 4 standard
 /// errors of the paired difference (antithetic pairs as units).
 fn rises(what: &str, lo: &[f64], hi: &[f64]) {
-    let d: Vec<f64> = lo
-        .chunks(2)
-        .zip(hi.chunks(2))
-        .map(|(l, h)| (h.iter().sum::<f64>() - l.iter().sum::<f64>()) / 2.0)
-        .collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    let se = (var / n).sqrt();
+    let (mean, se) = paired_change(lo, hi);
     assert!(
         mean > 4.0 * se,
         "{what}: mean paired change {mean} is not above 4 SE ({se})"
