@@ -88,6 +88,16 @@ impl Samples {
     }
 }
 
+/// The base scenario's companies.
+pub const BASE_COMPANIES: [&str; 6] = [
+    "Microsoft",
+    "Alphabet",
+    "Amazon",
+    "Meta",
+    "Oracle",
+    "CoreWeave",
+];
+
 /// Sample paths of the base scenario with `paths` paths and `sets`
 /// overrides, at its own seed: runs with different overrides share their
 /// random numbers (common random numbers).

@@ -11,17 +11,9 @@
 //! re-lets above it. Break-even with the value of the capacity kept is
 //! model v2 part 3; these two tests check distress and default only.
 
-use crate::common::{Samples, base_samples, paired_change};
+use crate::common::{BASE_COMPANIES as COMPANIES, Samples, base_samples, paired_change};
 
 const PATHS: u64 = 2048;
-const COMPANIES: [&str; 6] = [
-    "Microsoft",
-    "Alphabet",
-    "Amazon",
-    "Meta",
-    "Oracle",
-    "CoreWeave",
-];
 
 fn samples(sets: &[&str]) -> Samples {
     base_samples(PATHS, sets)

@@ -5,7 +5,7 @@
 //! where the model makes it exact, else the mean of the paired differences
 //! by at least 4 standard errors.
 
-use crate::common::{Samples, base_samples, paired_change};
+use crate::common::{BASE_COMPANIES, Samples, base_samples, paired_change};
 
 const PATHS: u64 = 2048;
 
@@ -237,14 +237,7 @@ fn capex_moves_by_partial_adjustment_not_whipsaw() {
     // orders down.
     let s = samples(&[]);
     let mut msft_paths = 0;
-    for company in [
-        "Microsoft",
-        "Alphabet",
-        "Amazon",
-        "Meta",
-        "Oracle",
-        "CoreWeave",
-    ] {
+    for company in BASE_COMPANIES {
         let e = format!("hyperscaler.{company}");
         for p in 0..PATHS as usize {
             let mut dropped = false;
