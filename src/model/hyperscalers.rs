@@ -178,6 +178,8 @@ pub struct CompanyPath {
     cut: bool,
     /// Defaulted: absorbing; no investment, borrowing or debt service after.
     defaulted: bool,
+    /// In distress at the end of the last quarter.
+    distressed: bool,
     events: [EventState; 4],
 }
 
@@ -353,6 +355,7 @@ impl Hyperscalers {
                 committed: true,
                 cut: false,
                 defaulted: false,
+                distressed: false,
                 events: [EventState::default(); 4],
             })
             .collect()
@@ -427,7 +430,15 @@ impl Hyperscalers {
             }
             st.cumulative_ai = 0.0;
             st.defaulted = false;
+            st.distressed = false;
             st.events = [EventState::default(); 4];
+        }
+    }
+
+    /// Whether each company ended the last quarter in distress.
+    pub fn distressed(paths: &[CompanyPath], out: &mut [bool]) {
+        for (o, st) in out.iter_mut().zip(paths) {
+            *o = st.distressed;
         }
     }
 
@@ -679,6 +690,7 @@ impl Hyperscalers {
             };
             st.low_dscr_run = if dscr < 1.0 { st.low_dscr_run + 1 } else { 0 };
             let distress = st.defaulted || st.low_dscr_run >= 2 || (st.cash < 0.0 && !st.access);
+            st.distressed = distress;
             let ai_cash_flow = ai_revenue + recovered[i] - ai_opex - st.capex;
             st.cumulative_ai += ai_cash_flow;
             let breakeven = !st.events[2].happened && st.cumulative_ai > 0.0;

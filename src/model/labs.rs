@@ -38,6 +38,8 @@ use crate::scenario::param::Sampler;
 struct LabModel {
     samplers: LabNumbers<Sampler>,
     success: Vec<Sampler>,
+    /// Funding companies and their share of each round.
+    funders: Vec<(usize, Sampler)>,
     recovery: Vec<Sampler>,
     recovery_lag: usize,
     recovery_workout: usize,
@@ -94,6 +96,8 @@ pub struct Labs {
 pub struct LabPath {
     p: LabNumbers<f64>,
     success: Vec<f64>,
+    /// This path's share of each round from each funder.
+    funder_share: Vec<f64>,
     recovery: Vec<f64>,
     /// Scheduled payments at scale 1, `[provider * n_quarters + q]`.
     due: Vec<f64>,
@@ -200,6 +204,7 @@ impl Labs {
                 LabModel {
                     samplers: lab.numbers.map(|p| p.sampler()),
                     success: lab.funding_success.iter().map(|p| p.sampler()).collect(),
+                    funders: lab.funders.iter().map(|(i, p)| (*i, p.sampler())).collect(),
                     recovery: lab.recovery.iter().map(|p| p.sampler()).collect(),
                     recovery_lag: lab.recovery_lag,
                     recovery_workout: lab.recovery_workout,
@@ -223,6 +228,7 @@ impl Labs {
             .map(|lab| LabPath {
                 p: LabNumbers::default(),
                 success: vec![0.0; lab.success.len()],
+                funder_share: vec![0.0; lab.funders.len()],
                 recovery: vec![0.0; lab.recovery.len()],
                 due: vec![0.0; cells],
                 claim: vec![0.0; cells],
@@ -265,6 +271,9 @@ impl Labs {
         for (lab, st) in self.labs.iter().zip(paths.iter_mut()) {
             st.p = lab.samplers.map(|s| s.draw(rng));
             for (v, s) in st.success.iter_mut().zip(&lab.success) {
+                *v = s.draw(rng);
+            }
+            for (v, (_, s)) in st.funder_share.iter_mut().zip(&lab.funders) {
                 *v = s.draw(rng);
             }
             for (v, s) in st.recovery.iter_mut().zip(&lab.recovery) {
@@ -310,7 +319,9 @@ impl Labs {
     /// Steps every lab through quarter `q` in regime `regime` with the
     /// common lab-revenue shock `z_common`, fills `flows` and records.
     /// `price_ratio` is the last cleared price of compute over the start's
-    /// (what freed capacity re-lets at, relative to the contracts).
+    /// (what freed capacity re-lets at, relative to the contracts);
+    /// `distressed[i]` says company i was in distress last quarter (its
+    /// share of a round the lab funds through it is then missing).
     #[inline]
     #[allow(clippy::too_many_arguments)]
     pub fn step<R: Recorder>(
@@ -320,6 +331,7 @@ impl Labs {
         regime: usize,
         z_common: f64,
         price_ratio: f64,
+        distressed: &[bool],
         q: usize,
         random: &mut PathRandom,
         rec: &mut R,
@@ -348,7 +360,14 @@ impl Labs {
                 let burn = opex + due - revenue;
                 let short = after < 0.0 || (burn > 0.0 && after < p.runway_quarters * burn);
                 if short {
-                    if u_funding < st.success[regime] {
+                    let missing: f64 = lab
+                        .funders
+                        .iter()
+                        .zip(&st.funder_share)
+                        .filter(|((i, _), _)| distressed.get(*i).copied().unwrap_or(false))
+                        .map(|(_, share)| share)
+                        .sum();
+                    if u_funding < st.success[regime] * (1.0 - missing).max(0.0) {
                         raised = p.round;
                     } else {
                         failed = true;

@@ -134,6 +134,7 @@ impl Economy {
             state.regime,
             z[LAB_REVENUE],
             state.log_price_gap.exp(),
+            &s.distressed,
             q,
             random,
             rec,
@@ -220,6 +221,7 @@ impl Economy {
             q,
             rec,
         );
+        Hyperscalers::distressed(&s.companies, &mut s.distressed);
         let recoveries = flows.recovered.iter().sum::<f64>();
         let lab_payments = flows.paid.iter().sum::<f64>() + recoveries;
         let x = industry::Quarter {
@@ -258,6 +260,8 @@ struct Entities {
     backlog: Vec<f64>,
     /// Compute each company's contracts take this quarter.
     occupied: Vec<f64>,
+    /// Each company's distress at the end of the last quarter.
+    distressed: Vec<bool>,
     /// Contracts between companies: schedules, and this quarter's payments
     /// received and made by each company.
     contract_due: Vec<f64>,
@@ -290,6 +294,7 @@ impl PathModel for Economy {
                 compute: compute::ComputePath::default(),
                 backlog: vec![0.0; self.hyperscalers.len()],
                 occupied: vec![0.0; self.hyperscalers.len()],
+                distressed: vec![false; self.hyperscalers.len()],
                 contract_due: self.contracts.scratch(),
                 contract_in: vec![0.0; self.hyperscalers.len()],
                 contract_out: vec![0.0; self.hyperscalers.len()],
@@ -325,6 +330,7 @@ impl PathModel for Economy {
             s.gw_per_payment = 4.0 / s.compute.revenue_per_unit(start.rental);
         }
         s.cumulative_capex = 0.0;
+        s.distressed.fill(false);
         self.labs
             .start_path(&mut s.labs, &mut s.flows, random.params());
         self.contracts

@@ -203,6 +203,9 @@ pub struct Lab {
     pub numbers: LabNumbers<Param>,
     /// Chance a funding round succeeds, by regime state.
     pub funding_success: Vec<Param>,
+    /// Modelled companies funding the lab, with their share of each round:
+    /// a round's success falls by the shares of funders in distress.
+    pub funders: Vec<(usize, Param)>,
     /// Share of the remaining commitments a provider recovers after a
     /// default, by the regime in the quarter of default.
     pub recovery: Vec<Param>,

@@ -65,6 +65,10 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
         for (state, v) in states.iter().zip(&l.funding_success) {
             p(&format!("{e}.funding.success.{state}"), v);
         }
+        for (i, share) in &l.funders {
+            let funder = &s.hyperscalers[*i].name;
+            p(&format!("{e}.funding.funders.{funder}"), share);
+        }
         for (state, v) in states.iter().zip(&l.recovery) {
             p(&format!("{e}.recovery.{state}"), v);
         }

@@ -293,6 +293,9 @@ pub struct RawLabRevenue {
 pub struct RawFunding {
     pub round: P,
     pub success: ByRegime,
+    /// Modelled companies that fund the lab: name = share of each round.
+    #[serde(default)]
+    pub funders: Option<Spanned<BTreeMap<String, P>>>,
 }
 
 #[derive(Debug, Deserialize)]

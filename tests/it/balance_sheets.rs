@@ -636,3 +636,50 @@ fn a_refinancing_wall_without_market_access_defaults_in_the_hand_computed_quarte
         assert_eq!(v("capex", q), 0.0, "Neo capex at {q}");
     }
 }
+
+#[test]
+fn a_lab_cannot_raise_the_share_of_a_round_its_distressed_funder_would_have_put_in() {
+    // The fixture's lab raised wholly from Neo (share 1); in bust the
+    // high-yield Neo loses access and hits its refinancing wall, so from the
+    // quarter after its distress every raise the lab attempts fails, though
+    // rounds otherwise always succeed.
+    let path = root().join("tests/data/companies.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "success = { boom = 1.0, digestion = 1.0, bust = 1.0 } }",
+        "success = { boom = 1.0, digestion = 1.0, bust = 1.0 }, funders = { Neo = 1.0 } }",
+        1,
+    );
+    let overrides: Vec<Override> = [
+        "market.regime.start=\"bust\"",
+        "hyperscaler.Neo.amortising=false",
+        "hyperscaler.Neo.maturity_years=1",
+        "lab.Lab.cash=1",
+    ]
+    .iter()
+    .map(|s| s.parse().unwrap())
+    .collect();
+    let s = scenario::from_text(&path, &text, &overrides).unwrap_or_else(|e| panic!("{e}"));
+    let r = run(&s, 2);
+    let (mut tried_after_distress, mut before) = (0, 0);
+    for q in 1..8 {
+        let distressed = value(&r, "hyperscaler.Neo", "distress", q - 1) == 1.0;
+        let raised = value(&r, "lab.Lab", "raised", q);
+        let failed = value(&r, "lab.Lab", "funding_failed", q) == 1.0;
+        let alive = value(&r, "lab.Lab", "default_by", q - 1) == 0.0;
+        if distressed && alive && (raised > 0.0 || failed) {
+            tried_after_distress += 1;
+            assert!(
+                failed && raised == 0.0,
+                "quarter {q}: raised {raised} from a distressed funder"
+            );
+        }
+        if !distressed && failed {
+            before += 1;
+        }
+    }
+    assert!(
+        tried_after_distress > 0,
+        "the lab tried to raise while Neo was in distress"
+    );
+    assert_eq!(before, 0, "rounds always close while the funder stands");
+}

@@ -256,11 +256,11 @@ fn bad_designs_and_invalid_points_are_refused_before_anything_runs() {
             && e.contains("point 3 (lab.OpenAI.hazard=-1)"),
         "{e}"
     );
-    // The line of OpenAI's hazard in base.toml, wherever the file puts it.
+    // The line of OpenAI's hazard (the first lab's) in base.toml, wherever it is.
     let base = std::fs::read_to_string(root().join("scenarios/base.toml")).unwrap();
     let line = 1 + base
         .lines()
-        .position(|l| l.starts_with("hazard = { value = 0.03"))
+        .position(|l| l.starts_with("hazard = { value = "))
         .expect("OpenAI's hazard in base.toml");
     assert!(
         e.contains(&format!("base.toml:{line}:10"))

@@ -446,6 +446,19 @@ impl Validator<'_> {
                     states,
                     None,
                 );
+                let funders = match &l.funding.funders {
+                    None => vec![],
+                    Some(map) => map
+                        .get_ref()
+                        .iter()
+                        .map(|(name, share)| {
+                            let key = format!("{prefix}.funding.funders.{name}");
+                            let who = Spanned::new(map.span(), name.clone());
+                            let i = self.company(&key, &who, providers);
+                            (i, self.param(&key, share, &SHARE))
+                        })
+                        .collect(),
+                };
                 let recovery = self.by_regime(
                     &format!("{prefix}.recovery"),
                     Some(&l.recovery),
@@ -479,6 +492,7 @@ impl Validator<'_> {
                     name,
                     numbers,
                     funding_success,
+                    funders,
                     recovery,
                     recovery_lag,
                     recovery_workout,
