@@ -1,6 +1,7 @@
-//! The base scenario against the reported 2026 capex guidance: each
-//! company's median 2026 capex and the big-4 sum sit inside the bands, so a
-//! recalibration cannot drift away from them unnoticed.
+//! The base scenario against reported 2026 figures: each company's median
+//! 2026 capex and the big-4 sum sit inside the guidance bands, the big
+//! five's 2026 bond issuance is at least most of 2025's, and CoreWeave's
+//! 2026 revenue is near its guidance with Microsoft its largest customer, so a recalibration cannot drift away from them unnoticed.
 
 use crate::common::{read, root};
 use sim::engine::{self, PathModel, RunConfig};
@@ -15,7 +16,7 @@ fn median(mut xs: Vec<f64>) -> f64 {
 }
 
 #[test]
-fn base_2026_capex_medians_sit_inside_the_guidance_bands() {
+fn base_2026_capex_and_coreweave_revenue_sit_inside_the_reported_bands() {
     let path = root().join("scenarios/base.toml");
     let s = scenario::from_text(&path, &read(&path), &[]).unwrap_or_else(|e| panic!("{e}"));
     let model = Economy::new(&s).unwrap();
@@ -39,11 +40,11 @@ fn base_2026_capex_medians_sit_inside_the_guidance_bands() {
         .map(|(i, _)| i)
         .collect();
     assert_eq!(year_2026.len(), 4);
-    let capex_2026 = |company: &str| -> Vec<f64> {
+    let in_2026 = |company: &str, metric: &str| -> Vec<f64> {
         let m = model
             .metrics()
             .iter()
-            .position(|x| x.entity == format!("hyperscaler.{company}") && x.metric == "capex")
+            .position(|x| x.entity == format!("hyperscaler.{company}") && x.metric == metric)
             .unwrap();
         (0..n as usize)
             .map(|p| {
@@ -79,7 +80,7 @@ fn base_2026_capex_medians_sit_inside_the_guidance_bands() {
     ];
     let mut big4 = vec![0.0; n as usize];
     for (company, lo, hi) in bands {
-        let xs = capex_2026(company);
+        let xs = in_2026(company, "capex");
         for (b, x) in big4.iter_mut().zip(&xs) {
             *b += x;
         }
@@ -97,5 +98,52 @@ fn base_2026_capex_medians_sit_inside_the_guidance_bands() {
     assert!(
         (lo..=hi).contains(&m),
         "big-4 median 2026 capex {m:.1} outside the guidance tally {lo}–{hi}"
+    );
+
+    let mean = |xs: Vec<f64>| xs.iter().sum::<f64>() / xs.len() as f64;
+    // Bonds: the big five issue at least three quarters of 2025's 121 in
+    // 2026 (forecasts say far more), and no more than the top forecast.
+    let issued: f64 = ["Microsoft", "Alphabet", "Amazon", "Meta", "Oracle"]
+        .iter()
+        .map(|c| mean(in_2026(c, "issuance")))
+        .sum();
+    let (last_year, top) = (
+        f("bonds.hyperscalers.2025"),
+        f("bonds.hyperscalers.2026.forecast.high"),
+    );
+    assert!(
+        (0.75 * last_year..=top).contains(&issued),
+        "big-five 2026 bond issuance {issued:.1} against 2025's {last_year}"
+    );
+
+    // CoreWeave: 2026 revenue within 20% of the guidance midpoint, most of
+    // it contracted, Microsoft (62–67% of revenue in 2024–25) the largest
+    // customer though OpenAI and Meta ramp up.
+    let revenue = mean(in_2026("CoreWeave", "ai_revenue"));
+    let guidance = f("crwv.revenue.guidance2026");
+    assert!(
+        (revenue / guidance - 1.0).abs() <= 0.2,
+        "CoreWeave 2026 revenue {revenue:.1} against guidance {guidance}"
+    );
+    // Microsoft's part of CoreWeave's contract revenue, from the schedules.
+    let scheduled_2026 = |payer: &str| -> f64 {
+        s.contracts
+            .iter()
+            .filter(|c| s.hyperscalers[c.payer].name == payer)
+            .map(|c| {
+                let total = match c.terms.total {
+                    sim::scenario::Param::Fixed(v) => v,
+                    ref other => panic!("a fixed contract total, found {other}"),
+                };
+                c.terms.due_shares(nq)[..4].iter().sum::<f64>() * total
+            })
+            .sum()
+    };
+    let (msft, meta) = (scheduled_2026("Microsoft"), scheduled_2026("Meta"));
+    let microsoft = mean(in_2026("CoreWeave", "contract_revenue")) * msft / (msft + meta);
+    let openai = mean(in_2026("CoreWeave", "lab_revenue"));
+    assert!(
+        microsoft > openai && microsoft / revenue <= f("crwv.customer.msft.2025"),
+        "CoreWeave 2026: Microsoft {microsoft:.1}, OpenAI {openai:.1}, all {revenue:.1}"
     );
 }
