@@ -7,7 +7,10 @@
 //! of revenue; the commitments due this quarter are the schedule times the
 //! lab's `scale` (1, lowered by a renegotiation haircut). When cash after
 //! paying would cover fewer than `runway_quarters` of burn, the lab tries to
-//! raise a round (success probability by regime). After a failed raise it
+//! raise a round (success probability by regime, lowered by the share of
+//! the round its modelled funders would have put in when they ended the
+//! last quarter in distress). The exogenous hazard stands for what the
+//! rounds do not capture. After a failed raise it
 //! may renegotiate once (a haircut on everything still owed) and it defaults
 //! if its cash is still negative; the exogenous hazard can also default it.
 //! A defaulting lab pays nothing from that quarter on: its contracts end and
