@@ -139,6 +139,9 @@ pub struct CompanyPath {
     ordered_compute: Vec<f64>,
     /// Compute ordered and not yet arrived.
     on_order: f64,
+    /// Compute of the start's pipeline arriving in each of the first
+    /// `build_lag` quarters.
+    pipeline_arrival: f64,
     /// Compute in service (installed-fleet GW equivalents).
     compute: f64,
     /// `e^(g(regime) · lag)`: the demand growth expected over the build lag.
@@ -195,8 +198,6 @@ pub struct Conditions {
     pub unit_cost_start: f64,
     /// Compute per GW of capacity ordered this quarter.
     pub compute_per_gw: f64,
-    /// Compute per GW of the pipeline under construction at the start.
-    pub pipeline_compute_per_gw: f64,
     /// Rental revenue per unit of compute sold, $B per year (set once the
     /// price has cleared).
     pub revenue_per_unit: f64,
@@ -329,6 +330,7 @@ impl Hyperscalers {
                 ordered: vec![0.0; self.n_quarters],
                 ordered_compute: vec![0.0; self.n_quarters],
                 on_order: 0.0,
+                pipeline_arrival: 0.0,
                 compute: 0.0,
                 ahead: vec![1.0; c.regime.len()],
                 keep_lag: 1.0,
@@ -399,6 +401,7 @@ impl Hyperscalers {
                 *x = p.pipeline / c.build_lag as f64 * cost_per_gw;
             }
             st.on_order = p.pipeline * new_compute;
+            st.pipeline_arrival = p.pipeline / c.build_lag as f64 * new_compute;
             st.compute = p.capacity;
             for (a, g) in st.ahead.iter_mut().zip(growth_dt) {
                 *a = (g * c.build_lag as f64).exp();
@@ -526,7 +529,7 @@ impl Hyperscalers {
                 )
             } else {
                 let gw = p.pipeline / c.build_lag as f64;
-                (gw, gw * cond.pipeline_compute_per_gw)
+                (gw, st.pipeline_arrival)
             };
             st.on_order = (st.on_order - arriving_compute).max(0.0);
             st.capacity = st.capacity * keep + arriving;

@@ -139,9 +139,6 @@ impl MarketState {
     pub fn gpu_price(&self) -> f64 {
         self.log_gpu.exp()
     }
-    pub fn demand_gw(&self) -> f64 {
-        self.log_demand.exp()
-    }
 }
 
 impl MarketModel {

@@ -178,7 +178,6 @@ impl Economy {
             unit_cost,
             unit_cost_start: s.unit_cost_start,
             compute_per_gw: cp.per_gw[q],
-            pipeline_compute_per_gw: cp.per_gw[0],
             revenue_per_unit: 0.0,
             demand_gw: observed.demand_gw,
             // `observed.rental` is still last quarter's cleared price.
