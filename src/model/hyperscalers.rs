@@ -4,7 +4,7 @@
 //!
 //! A quarter runs in two passes because the price of compute depends on the
 //! whole market's capacity. Pass 1 (`invest`), per company: market access
-//! (closed when net leverage is above `max_leverage`, or for high-yield
+//! (closed when the rating band of `credit.rs` is above `max_leverage`, or for high-yield
 //! issuers in bust), then capex by the rule below; capex buys GW at the
 //! unit cost of the quarter, arriving `build_lag` quarters later with the
 //! compute per GW of the quarter it was ordered in (`compute.rs`);
@@ -54,11 +54,15 @@
 //! net leverage  = (debt + PV of lease payments at the coupon − cash) / (4 × EBITDA)
 //! ```
 //!
-//! New debt costs the short rate plus the company's spread, a leverage
-//! add-on, a bust add-on and contagion. Depreciation is straight-line over the useful
+//! New debt costs the short rate plus the company's spread, the rating
+//! band's add-on, a bust add-on and contagion. On default, creditors are
+//! repaid from the quarter's cash and `asset_recovery` × net book value
+//! (book at the start + capex − depreciation); the rest is
+//! `creditor_loss`. Depreciation is straight-line over the useful
 //! life by vintage from the quarter capacity enters service, plus the
 //! run-off of the assets in service at the start.
 
+use super::credit::{self, RATIO_CAP, ratio};
 use super::metrics::{EventIds, EventState};
 use super::{MetricId, MetricRegistry};
 use crate::engine::Recorder;
@@ -66,10 +70,6 @@ use crate::process::DT_YEARS;
 use crate::scenario::Hyperscaler;
 use crate::scenario::companies::{HyperscalerNumbers, IndustryNumbers};
 use crate::scenario::param::Sampler;
-
-/// Ratios (DSCR, interest cover, leverage) are capped at this magnitude, so
-/// a company without debt service records a large finite number.
-pub const RATIO_CAP: f64 = 1000.0;
 
 #[derive(Debug, Clone)]
 struct CompanyModel {
@@ -112,6 +112,9 @@ struct Ids {
     dscr: MetricId,
     interest_cover: MetricId,
     net_leverage: MetricId,
+    rating_turns: MetricId,
+    net_book: MetricId,
+    creditor_loss: MetricId,
     ai_cash_flow: MetricId,
     cumulative_ai_cash_flow: MetricId,
     distress: EventIds,
@@ -165,6 +168,13 @@ pub struct CompanyPath {
     /// Σ over the debt of amount × coupon: interest per year.
     coupon_sum: f64,
     net_leverage: f64,
+    /// Last quarter's rating band, in turns (`credit::band_turns`).
+    band: f64,
+    /// Net book value of the fleet: book at the start plus capex less
+    /// depreciation.
+    book: f64,
+    /// What creditors lost when the company defaulted (0 before).
+    creditor_loss: f64,
     low_dscr_run: u32,
     /// Quarters of lease payments left.
     lease_left: usize,
@@ -280,6 +290,9 @@ impl Hyperscalers {
                     dscr: add("dscr"),
                     interest_cover: add("interest_cover"),
                     net_leverage: add("net_leverage"),
+                    rating_turns: add("rating_turns"),
+                    net_book: add("net_book"),
+                    creditor_loss: add("creditor_loss"),
                     ai_cash_flow: add("ai_cash_flow"),
                     cumulative_ai_cash_flow: add("cumulative_ai_cash_flow"),
                     distress: registry.add_event(&e, "distress"),
@@ -347,6 +360,9 @@ impl Hyperscalers {
                 debt: 0.0,
                 coupon_sum: 0.0,
                 net_leverage: 0.0,
+                band: 0.0,
+                book: 0.0,
+                creditor_loss: 0.0,
                 low_dscr_run: 0,
                 lease_left: 0,
                 maturing: vec![0.0; self.n_quarters],
@@ -419,6 +435,12 @@ impl Hyperscalers {
             st.debt = p.debt;
             st.coupon_sum = p.debt * p.coupon;
             st.net_leverage = 0.0;
+            st.band = 0.0;
+            // Book at the start: what the legacy run-off has left to
+            // depreciate, plus the pipeline already paid for.
+            st.book =
+                p.depreciation * (st.life_quarters as f64 + 1.0) / 2.0 + p.pipeline * cost_per_gw;
+            st.creditor_loss = 0.0;
             st.low_dscr_run = 0;
             st.lease_left = (st.p.lease_years * 4.0).round() as usize;
             // The bonds at the start: an even ladder over twice the average
@@ -474,8 +496,7 @@ impl Hyperscalers {
         let (mut committed_gw, mut wanted_gw) = (0.0, 0.0);
         for ((c, st), backlog) in self.companies.iter().zip(paths.iter_mut()).zip(backlog) {
             let p = &st.p;
-            st.access =
-                !(st.defaulted || c.high_yield && cond.bust) && st.net_leverage <= p.max_leverage;
+            st.access = !(st.defaulted || c.high_yield && cond.bust) && st.band <= p.max_leverage;
             st.log_plan += st.plan_growth_dt;
             st.plan_growth_dt *= st.plan_decay;
             st.committed = cond.committed || st.defaulted;
@@ -586,6 +607,7 @@ impl Hyperscalers {
             }
             let legacy = p.depreciation * (1.0 - q as f64 / life as f64).max(0.0);
             let depreciation = legacy + st.new_depreciation;
+            st.book += st.capex - depreciation;
 
             // Debt service falls due; a company that cannot pay it and
             // cannot borrow defaults (absorbing) and pays none of it.
@@ -625,6 +647,11 @@ impl Hyperscalers {
             let defaults_now =
                 !st.defaulted && !st.access && st.cash + fcf - interest - principal - lease < 0.0;
             if defaults_now {
+                // Creditors (bonds and leases) are repaid from what cash
+                // the quarter leaves and the sale of the fleet.
+                let claims = st.debt + credit::annuity_pv(lease_due, st.lease_left + 1, p.coupon);
+                st.creditor_loss =
+                    credit::creditor_loss(claims, st.cash + fcf, st.book, ind.asset_recovery);
                 st.defaulted = true;
                 (interest, principal, lease) = (0.0, 0.0, 0.0);
             }
@@ -638,12 +665,11 @@ impl Hyperscalers {
             let before = st.cash + fcf - interest - principal - lease - dividends + equity;
             // Rating bands: the add-on stops at the worst band the market
             // still lends to (beyond it the company has no access).
-            let turns = (st.net_leverage - ind.free_turns)
-                .clamp(0.0, (p.max_leverage - ind.free_turns).max(0.0));
-            let leverage_addon = ind.spread_per_turn * turns;
+            let band_addon =
+                credit::band_addon(st.band, ind.free_turns, p.max_leverage, ind.spread_per_turn);
             let bust_addon = if cond.bust { ind.spread_bust } else { 0.0 };
             let new_rate =
-                cond.short_rate + p.spread + leverage_addon + bust_addon + cond.contagion_spread;
+                cond.short_rate + p.spread + band_addon + bust_addon + cond.contagion_spread;
             let issuance = if before < p.min_cash && st.access {
                 p.min_cash - before
             } else {
@@ -670,16 +696,10 @@ impl Hyperscalers {
             // Leases count as debt service and, at their present value at
             // the company's coupon, as debt in leverage.
             let service = interest + principal + lease;
-            let lease_liability = if p.lease_payment > 0.0 && !st.defaulted {
-                let r = p.coupon * DT_YEARS;
-                let n = st.lease_left as i32;
-                if r > 0.0 {
-                    p.lease_payment * (1.0 - (1.0 + r).powi(-n)) / r
-                } else {
-                    p.lease_payment * n as f64
-                }
-            } else {
+            let lease_liability = if st.defaulted {
                 0.0
+            } else {
+                credit::annuity_pv(p.lease_payment, st.lease_left, p.coupon)
             };
             let dscr = ratio(ebitda - taxes, service);
             let interest_cover = ratio(ebitda, interest);
@@ -691,6 +711,9 @@ impl Hyperscalers {
             } else {
                 0.0
             };
+            // Next quarter's band, on the interest the debt accrues (paid
+            // or not).
+            st.band = credit::band_turns(st.net_leverage, ratio(ebitda, accrued));
             st.low_dscr_run = if dscr < 1.0 { st.low_dscr_run + 1 } else { 0 };
             let distress = st.defaulted || st.low_dscr_run >= 2 || (st.cash < 0.0 && !st.access);
             st.distressed = distress;
@@ -734,6 +757,9 @@ impl Hyperscalers {
             rec.record(ids.dscr, q, dscr);
             rec.record(ids.interest_cover, q, interest_cover);
             rec.record(ids.net_leverage, q, st.net_leverage);
+            rec.record(ids.rating_turns, q, st.band);
+            rec.record(ids.net_book, q, st.book);
+            rec.record(ids.creditor_loss, q, st.creditor_loss);
             rec.record(ids.ai_cash_flow, q, ai_cash_flow);
             rec.record(ids.cumulative_ai_cash_flow, q, st.cumulative_ai);
             let [d, cut, b, x] = &mut st.events;
@@ -743,14 +769,5 @@ impl Hyperscalers {
             ids.breakeven.record(b, breakeven, q, rec);
         }
         totals
-    }
-}
-
-/// `num / den`, capped at ±[`RATIO_CAP`], and the cap when `den` is zero.
-fn ratio(num: f64, den: f64) -> f64 {
-    if den > 0.0 {
-        (num / den).clamp(-RATIO_CAP, RATIO_CAP)
-    } else {
-        RATIO_CAP
     }
 }

@@ -22,7 +22,8 @@
 //! Flows are per quarter ($B); `required_revenue` is per year, like the
 //! published hurdles it is compared with (JPMorgan's $650B, Sequoia's $600B).
 
-use super::hyperscalers::{RATIO_CAP, Totals};
+use super::credit::RATIO_CAP;
+use super::hyperscalers::Totals;
 use super::{MetricId, MetricRegistry};
 use crate::engine::Recorder;
 use crate::scenario::companies::IndustryNumbers;

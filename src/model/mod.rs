@@ -10,6 +10,7 @@
 
 mod compute;
 mod contracts;
+mod credit;
 mod hyperscalers;
 mod industry;
 mod labs;
@@ -22,7 +23,7 @@ use crate::process::draws::PathRandom;
 use crate::scenario::companies::IndustryNumbers;
 use crate::scenario::param::Sampler;
 use crate::scenario::{BUST, Scenario};
-pub use hyperscalers::RATIO_CAP;
+pub use credit::RATIO_CAP;
 use hyperscalers::{Conditions, Hyperscalers};
 use labs::Labs;
 use market::{CORE_OCF, LAB_REVENUE};

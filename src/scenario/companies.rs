@@ -151,6 +151,9 @@ numbers! {
         free_turns: "credit.free_turns",
         /// Spread added in the bust regime.
         spread_bust: "credit.bust",
+        /// Share of a defaulting company's net book value its creditors
+        /// realise from the sale of its fleet.
+        asset_recovery: "credit.asset_recovery",
         /// Cumulative AI capex before the start, counted in required revenue.
         prior_capex: "required_revenue.prior_capex",
         depreciation_rate: "required_revenue.depreciation_rate",

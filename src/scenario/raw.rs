@@ -132,6 +132,7 @@ pub struct RawCredit {
     pub spread_per_turn: P,
     pub free_turns: P,
     pub bust: P,
+    pub asset_recovery: P,
 }
 
 #[derive(Debug, Deserialize)]

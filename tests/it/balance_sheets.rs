@@ -39,6 +39,19 @@ fn same(what: &str, got: f64, want: f64) {
     );
 }
 
+/// S&P's core-ratio table read by hand: the debt/EBITDA that sits with an
+/// EBITDA/interest, linear between the bands' boundaries.
+fn cover_turns(cover: f64) -> f64 {
+    let pts = [(2.0, 5.0), (4.0, 4.0), (6.0, 3.0), (9.0, 2.0), (13.0, 1.5)];
+    let k = pts
+        .iter()
+        .position(|p| cover < p.0)
+        .unwrap_or(5)
+        .clamp(1, 4);
+    let ((c0, t0), (c1, t1)) = (pts[k - 1], pts[k]);
+    (t0 + (cover - c0) * (t1 - t0) / (c1 - c0)).clamp(0.0, 1000.0)
+}
+
 #[test]
 fn identities_hold_on_every_path_of_the_base_scenario() {
     let path = root().join("scenarios/base.toml");
@@ -108,6 +121,31 @@ fn identities_hold_on_every_path_of_the_base_scenario() {
                     g("lab_revenue") + g("contract_revenue") + g("rental_revenue"),
                 );
                 assert!(g("capacity_gw") >= 0.0 && g("debt") >= -1e-9, "{e} at {q}");
+                // The fleet's book moves by capex less depreciation.
+                if q > 0 {
+                    same(
+                        &format!("{e} net book at {q}"),
+                        g("net_book"),
+                        x.get(path, &e, "net_book", q - 1) + g("capex") - g("depreciation"),
+                    );
+                }
+                assert!(g("net_book") >= -1e-6, "{e} net book at {q}");
+                // Creditors lose nothing before a default, then a fixed
+                // amount, never more than the debt and leases they held.
+                let loss = g("creditor_loss");
+                if g("default_by") == 0.0 {
+                    assert_eq!(loss, 0.0, "{e} creditor loss at {q} before default");
+                } else if q > 0 && g("default") == 0.0 {
+                    assert_eq!(loss, x.get(path, &e, "creditor_loss", q - 1), "{e} at {q}");
+                } else if q > 0 {
+                    // Defaulting now: the claims are the debt and the
+                    // lease payments left (valued as last quarter).
+                    let claims = g("debt") + x.get(path, &e, "lease_liability", q - 1);
+                    assert!(
+                        (0.0..=claims + 1e-9).contains(&loss),
+                        "{e} loss {loss} at {q}"
+                    );
+                }
                 paid_in += g("lab_revenue");
                 recovered_in += g("recoveries");
                 contracts_in += g("contract_revenue");
@@ -239,6 +277,7 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
         life: usize,
         legacy: f64,
         leverage: f64,
+        band: f64,
         low_dscr: u32,
         cumulative_ai: f64,
         breakeven: Option<usize>,
@@ -271,6 +310,7 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
             life: 8,
             legacy: 1.0,
             leverage: 0.0,
+            band: 0.0,
             low_dscr: 0,
             cumulative_ai: 0.0,
             breakeven: None,
@@ -302,6 +342,7 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
             life: 16,
             legacy: 0.2,
             leverage: 0.0,
+            band: 0.0,
             low_dscr: 0,
             cumulative_ai: 0.0,
             breakeven: None,
@@ -340,7 +381,7 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
         let mut capex = [0.0; 2];
         for (i, c) in cos.iter_mut().enumerate() {
             // The market is open (leverage below the limit), so nothing is cut.
-            assert!(c.leverage <= c.max_leverage);
+            assert!(c.band <= c.max_leverage);
             capex[i] = if q < 2 {
                 // Committed: the plan's GW at the start's cost.
                 let g: f64 = (0..=q)
@@ -426,13 +467,19 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
             let before = c.cash + fcf - interest - principal;
             let rate = market("short_rate", q)
                 + c.spread
-                + 0.01 * (c.leverage - 1.0).clamp(0.0, c.max_leverage - 1.0);
+                + 0.01 * (c.band - 1.0).clamp(0.0, c.max_leverage - 1.0);
             let issuance = (c.min_cash - before).max(0.0);
             c.coupon_sum = c.coupon_sum * (1.0 - principal / c.debt) + issuance * rate;
             c.debt += issuance - principal;
             c.cash = before + issuance;
             let dscr = ((ebitda - taxes) / (interest + principal)).min(1000.0);
             c.leverage = (c.debt - c.cash) / (4.0 * ebitda);
+            let cover = if interest > 0.0 {
+                ebitda / interest
+            } else {
+                1000.0
+            };
+            c.band = c.leverage.max(cover_turns(cover));
             c.low_dscr = if dscr < 1.0 { c.low_dscr + 1 } else { 0 };
             c.cumulative_ai += ai_revenue - ai_opex - capex[i];
             if c.breakeven.is_none() && c.cumulative_ai > 0.0 {
@@ -457,6 +504,11 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
             cents(&format!("{e} issuance at {q}"), v("issuance"), issuance);
             cents(&format!("{e} cash at {q}"), v("cash"), c.cash);
             cents(&format!("{e} debt at {q}"), v("debt"), c.debt);
+            cents(
+                &format!("{e} rating band at {q}"),
+                v("rating_turns"),
+                c.band,
+            );
             assert!(
                 (v("dscr") - dscr).abs() < 1e-9 * dscr.abs().max(1.0),
                 "{e} DSCR at {q}: {} vs {dscr}",
@@ -510,14 +562,15 @@ fn a_failed_raise_with_no_cash_defaults_in_the_hand_computed_quarter_with_contag
         );
         let widening = if q >= d { 0.02 } else { 0.0 };
         assert_eq!(value(&r, "industry", "contagion_spread", q), widening);
-        let leverage = if q == 0 {
+        let band = if q == 0 {
             0.0
         } else {
-            value(&r, "hyperscaler.Big", "net_leverage", q - 1)
+            let g = |m: &str| value(&r, "hyperscaler.Big", m, q - 1);
+            g("net_leverage").max(cover_turns(g("interest_cover")))
         };
         let rate = value(&r, "market", "short_rate", q)
             + 0.01
-            + 0.01 * (leverage - 1.0).clamp(0.0, 2.0)
+            + 0.01 * (band - 1.0).clamp(0.0, 2.0)
             + if q >= d { 0.02 + widening } else { 0.0 };
         let got = value(&r, "hyperscaler.Big", "new_debt_rate", q);
         assert!(
@@ -631,6 +684,19 @@ fn a_refinancing_wall_without_market_access_defaults_in_the_hand_computed_quarte
         assert_eq!(v("default_by", q) == 1.0, by, "Neo default by {q}");
     }
     let d = defaulted.expect("the wall is too high for Neo's cash");
+    // Creditors hold the debt left; they get the cash the quarter leaves
+    // (none: that is why Neo defaulted) and 40% of the fleet's book.
+    let before = value(&r, e, "cash", d - 1) + v("fcf", d);
+    let debt_left = v("debt", d);
+    let want = (debt_left - before.max(0.0) - 0.4 * v("net_book", d)).max(0.0);
+    cents("Neo's creditors' loss", v("creditor_loss", d), want);
+    assert!(
+        want > 0.0,
+        "the fixture's default should cost its creditors"
+    );
+    for q in d..8 {
+        assert_eq!(v("creditor_loss", q), v("creditor_loss", d));
+    }
     // Defaulted, Neo builds nothing more.
     for q in d + 1..8 {
         assert_eq!(v("capex", q), 0.0, "Neo capex at {q}");

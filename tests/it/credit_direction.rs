@@ -1,7 +1,8 @@
 //! Stress never helps the stressed (DESIGN.md §4b, principle 1): under
 //! common random numbers, a bust regime, a higher lab hazard, a worse
 //! recovery, higher rates and a component squeeze never lower any company's
-//! probability of distress or default by 2030Q4 beyond noise (4 standard
+//! probability of distress or default, nor its creditors' expected loss,
+//! by 2030Q4 beyond noise (4 standard
 //! errors of the paired change, antithetic pairs as units). Worse
 //! recoveries, higher rates and a squeeze never raise its probability of AI
 //! break-even either. A bust and a lab's default do raise some break-even
@@ -36,7 +37,7 @@ fn never_helps(what: &str, stress: &[&str], breakeven: bool) {
     let stressed = samples(stress);
     for company in COMPANIES {
         let e = format!("hyperscaler.{company}");
-        for event in ["distress_by", "default_by"] {
+        for event in ["distress_by", "default_by", "creditor_loss"] {
             let (mean, se) = change(&base, &stressed, &e, event);
             assert!(
                 mean >= -4.0 * se,
@@ -99,5 +100,34 @@ fn a_component_squeeze_never_helps() {
         "an HBM squeeze to 2.0",
         &["market.hbm_price.squeeze.level=2.0"],
         true,
+    );
+}
+
+#[test]
+fn creditors_lose_more_when_assets_fetch_less_and_nothing_else_moves() {
+    let base = samples(&[]);
+    let worse = samples(&["industry.credit.asset_recovery=0.2"]);
+    let mut defaults = 0;
+    for company in COMPANIES {
+        let e = format!("hyperscaler.{company}");
+        for p in 0..PATHS as usize {
+            let (b, w) = (
+                base.get(p, &e, "creditor_loss", 19),
+                worse.get(p, &e, "creditor_loss", 19),
+            );
+            assert!(w >= b, "{company} path {p}: loss {w} < {b}");
+            for m in ["default_by", "cash", "debt"] {
+                assert_eq!(
+                    base.get(p, &e, m, 19),
+                    worse.get(p, &e, m, 19),
+                    "{company} {m}"
+                );
+            }
+            defaults += (b > 0.0) as usize;
+        }
+    }
+    assert!(
+        defaults > 0,
+        "no default with a creditor loss among {PATHS} paths"
     );
 }

@@ -1,7 +1,9 @@
 //! The base scenario against reported 2026 figures: each company's median
 //! 2026 capex and the big-4 sum sit inside the guidance bands, the big
-//! five's 2026 bond issuance is at least most of 2025's, and CoreWeave's
-//! 2026 revenue is near its guidance with Microsoft its largest customer, so a recalibration cannot drift away from them unnoticed.
+//! five's 2026 bond issuance is at least most of 2025's, Oracle starts
+//! from its reported debt and raises about what it planned, and
+//! CoreWeave's 2026 revenue is near its guidance with Microsoft its largest
+//! customer, so a recalibration cannot drift away from them unnoticed.
 
 use crate::common::{read, root};
 use sim::engine::{self, PathModel, RunConfig};
@@ -114,6 +116,20 @@ fn base_2026_capex_and_coreweave_revenue_sit_inside_the_reported_bands() {
     assert!(
         (0.75 * last_year..=top).contains(&issued),
         "big-five 2026 bond issuance {issued:.1} against 2025's {last_year}"
+    );
+
+    // Oracle starts from its reported debt and raises, in debt and equity,
+    // between half and 1.25× the 45–50 it planned for 2026.
+    let oracle = s.hyperscalers.iter().find(|h| h.name == "Oracle").unwrap();
+    match oracle.numbers.debt {
+        sim::scenario::Param::Fixed(v) => assert_eq!(v, f("orcl.debt.2025-11-30")),
+        ref other => panic!("Oracle's debt should be the reported figure, found {other}"),
+    }
+    let raised = mean(in_2026("Oracle", "issuance")) + mean(in_2026("Oracle", "equity_raised"));
+    let plan = f("orcl.raise.2026");
+    assert!(
+        (0.5 * plan..=1.25 * plan).contains(&raised),
+        "Oracle raised {raised:.1} in 2026 against a plan of {plan}"
     );
 
     // CoreWeave: 2026 revenue within 20% of the guidance midpoint, most of

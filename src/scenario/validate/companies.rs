@@ -177,6 +177,7 @@ const INDUSTRY_RULES: IndustryNumbers<Rule> = IndustryNumbers {
         unit: "net debt / EBITDA",
     },
     spread_bust: SPREAD,
+    asset_recovery: SHARE,
     prior_capex: MONEY,
     depreciation_rate: SHARE,
     target_return: Rule {
@@ -309,6 +310,7 @@ impl Validator<'_> {
             spread_per_turn: &i.credit.spread_per_turn,
             free_turns: &i.credit.free_turns,
             spread_bust: &i.credit.bust,
+            asset_recovery: &i.credit.asset_recovery,
             prior_capex: &i.required_revenue.prior_capex,
             depreciation_rate: &i.required_revenue.depreciation_rate,
             target_return: &i.required_revenue.target_return,
