@@ -46,6 +46,8 @@ struct LabModel {
     recovery: Vec<Sampler>,
     recovery_lag: usize,
     recovery_workout: usize,
+    /// Multiplier of the hazard in each simulated year (the last repeats).
+    hazard_profile: Vec<f64>,
     /// Per commitment: provider, total sampler, share of the total due in
     /// each simulated quarter, and the capped claim's share on a default in
     /// each simulated quarter (including payments after the horizon).
@@ -111,9 +113,10 @@ pub struct LabPath {
     growth_dt: f64,
     growth_decay: f64,
     /// Loading on the lab's own shock, √(1 − common²), and the chance the
-    /// hazard fires in a quarter, 1 − e^(−hazard·Δt): fixed for the path.
+    /// hazard fires in a quarter of each year, 1 − e^(−hazard·profile·Δt):
+    /// fixed for the path.
     own_loading: f64,
-    hazard_quarter: f64,
+    hazard_quarter: Vec<f64>,
     cash: f64,
     scale: f64,
     alive: bool,
@@ -211,6 +214,7 @@ impl Labs {
                     recovery: lab.recovery.iter().map(|p| p.sampler()).collect(),
                     recovery_lag: lab.recovery_lag,
                     recovery_workout: lab.recovery_workout,
+                    hazard_profile: lab.hazard_profile.clone(),
                     commitments,
                     ids,
                 }
@@ -239,7 +243,7 @@ impl Labs {
                 growth_dt: 0.0,
                 growth_decay: 1.0,
                 own_loading: 0.0,
-                hazard_quarter: 0.0,
+                hazard_quarter: vec![0.0; lab.hazard_profile.len()],
                 cash: 0.0,
                 scale: 1.0,
                 alive: true,
@@ -296,7 +300,9 @@ impl Labs {
             st.growth_dt = st.p.growth * DT_YEARS;
             st.growth_decay = (-DT_YEARS / st.p.decay_years).exp();
             st.own_loading = (1.0 - st.p.common * st.p.common).sqrt();
-            st.hazard_quarter = 1.0 - (-st.p.hazard * DT_YEARS).exp();
+            for (h, w) in st.hazard_quarter.iter_mut().zip(&lab.hazard_profile) {
+                *h = 1.0 - (-st.p.hazard * w * DT_YEARS).exp();
+            }
             st.cash = st.p.cash;
             st.scale = 1.0;
             st.alive = true;
@@ -384,7 +390,8 @@ impl Labs {
                     }
                 }
                 after += raised;
-                defaulted = (failed && after < 0.0) || u_hazard < st.hazard_quarter;
+                let year = (q / 4).min(st.hazard_quarter.len() - 1);
+                defaulted = (failed && after < 0.0) || u_hazard < st.hazard_quarter[year];
                 if defaulted {
                     // Nothing is paid from this quarter on; providers
                     // recover a share of their capped, mitigated claims.

@@ -213,6 +213,9 @@ pub struct Lab {
     /// default, by the regime in the quarter of default.
     pub recovery: Vec<Param>,
     pub recovery_lag: usize,
+    /// Multiplier of the hazard in each simulated year, the last repeating
+    /// (`[1.0]` when the scenario gives none).
+    pub hazard_profile: Vec<f64>,
     /// Quarters over which the recovery on a claim is paid, from the lag on.
     pub recovery_workout: usize,
     pub commitments: Vec<Commitment>,

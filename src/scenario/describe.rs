@@ -123,6 +123,10 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
             format!("lab.{}.recovery_workout_quarters", l.name),
             l.recovery_workout.to_string(),
         ));
+        out.push((
+            format!("lab.{}.hazard_profile", l.name),
+            format!("{:?}", l.hazard_profile),
+        ));
         for c in &l.commitments {
             let key = format!(
                 "lab.{}.commitment.{}",

@@ -268,6 +268,10 @@ pub struct RawLab {
     pub runway_quarters: P,
     pub funding: RawFunding,
     pub hazard: P,
+    /// Multiplier of `hazard` in each simulated year (the last repeats);
+    /// default 1 throughout.
+    #[serde(default)]
+    pub hazard_profile: Option<Spanned<Vec<f64>>>,
     pub recovery: ByRegime,
     pub recovery_lag_quarters: Spanned<i64>,
     /// Quarters over which a recovery is paid (default 1: one payment).

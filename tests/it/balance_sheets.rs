@@ -210,6 +210,35 @@ fn constant_hazard_gives_exponential_default_times() {
     }
 }
 
+#[test]
+fn a_hazard_profile_scales_the_hazard_year_by_year() {
+    // No hazard in the first year, twice the level from the second on.
+    let lambda = 0.3;
+    let hazard = format!("lab.Lab.hazard={lambda}");
+    let s = companies(&[
+        &hazard,
+        "lab.Lab.hazard_profile=[0.0, 2.0]",
+        "lab.Lab.cash=1000",
+        "simulation.paths=20000",
+    ]);
+    let r = run(&s, 2);
+    let n = s.simulation.n_paths as f64;
+    for q in 0..s.simulation.n_quarters {
+        let c = r.cell("lab.Lab", "default_by", q);
+        if q < 4 {
+            assert_eq!(c.mean, 0.0, "a default in the first year, quarter {q}");
+            continue;
+        }
+        let p = 1.0 - (-2.0 * lambda * 0.25 * (q - 3) as f64).exp();
+        within_4se(
+            &format!("P(default by quarter {q})"),
+            c.mean,
+            p,
+            (p * (1.0 - p) / n).sqrt(),
+        );
+    }
+}
+
 /// The lab's quarterly revenue and opex, by hand.
 fn lab_income(q: usize) -> (f64, f64) {
     // log R grows by 0.5·Δt·e^(−t/2) per quarter, t at the quarter's start.

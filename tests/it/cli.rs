@@ -63,6 +63,7 @@ fn bad_scenarios_exit_1_with_located_messages() {
         ("unknown_provider", "did you mean \"Neo\"?"),
         ("missing_regime_state", "missing [\"digestion\"]"),
         ("negative_cash", "hyperscaler.Big.cash"),
+        ("hazard_profile", "lab.Lab.hazard_profile"),
         (
             "duplicate_company",
             "two [[hyperscaler]] tables are named \"Big\"",

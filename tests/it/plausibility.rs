@@ -1,7 +1,8 @@
 //! The base scenario against reported 2026 figures: each company's median
 //! 2026 capex and the big-4 sum sit inside the guidance bands, the big
 //! five's 2026 bond issuance is at least most of 2025's, Oracle starts
-//! from its reported debt and raises about what it planned, and
+//! from its reported debt and raises about what it planned, OpenAI's
+//! default by each year-end follows the fact sheet's hazards, and
 //! CoreWeave's 2026 revenue is near its guidance with Microsoft its largest
 //! customer, so a recalibration cannot drift away from them unnoticed.
 
@@ -131,6 +132,38 @@ fn base_2026_capex_and_coreweave_revenue_sit_inside_the_reported_bands() {
         (0.5 * plan..=1.25 * plan).contains(&raised),
         "Oracle raised {raised:.1} in 2026 against a plan of {plan}"
     );
+
+    // OpenAI's default by the end of each year compounds the fact sheet's
+    // hazards (3% in 2026, 10% a year in 2027–29, 6% in 2030), within 3
+    // points (the sampling error here is about 1).
+    let lab = model
+        .metrics()
+        .iter()
+        .position(|x| x.entity == "lab.OpenAI" && x.metric == "default_by")
+        .unwrap();
+    let yearly = [
+        f("openai.hazard.2026"),
+        f("openai.hazard.2027"),
+        f("openai.hazard.2027"),
+        f("openai.hazard.2027"),
+        f("openai.hazard.2030"),
+    ];
+    let mut survive = 1.0;
+    for (year, h) in yearly.iter().enumerate() {
+        survive *= 1.0 - h;
+        let q = 4 * year + 3;
+        let model_by = mean(
+            (0..n as usize)
+                .map(|p| result.samples[p * cells + lab * nq + q])
+                .collect(),
+        );
+        assert!(
+            (model_by - (1.0 - survive)).abs() <= 0.03,
+            "OpenAI default by the end of year {}: {model_by:.3} against the fact sheet's {:.3}",
+            year + 1,
+            1.0 - survive
+        );
+    }
 
     // CoreWeave: 2026 revenue within 20% of the guidance midpoint, most of
     // it contracted, Microsoft (62–67% of revenue in 2024–25) the largest

@@ -485,6 +485,22 @@ impl Validator<'_> {
                     ),
                     None => 1,
                 };
+                let hazard_profile = match &l.hazard_profile {
+                    None => vec![1.0],
+                    Some(v) => {
+                        let xs = v.get_ref();
+                        let ok = |x: &f64| x.is_finite() && (0.0..=100.0).contains(x);
+                        if xs.is_empty() || xs.len() > 100 || !xs.iter().all(ok) {
+                            self.error(
+                                Some(v.span()),
+                                &format!("{prefix}.hazard_profile"),
+                                "expected 1 to 100 multipliers of the hazard, one a year, each between 0 and 100".to_string(),
+                                Some("hazard_profile = [0.3, 1.0, 1.0, 1.0, 0.6] scales the hazard in the first five years; the last value repeats".into()),
+                            );
+                        }
+                        xs.clone()
+                    }
+                };
                 let commitments = l
                     .commitment
                     .iter()
@@ -497,6 +513,7 @@ impl Validator<'_> {
                     funders,
                     recovery,
                     recovery_lag,
+                    hazard_profile,
                     recovery_workout,
                     commitments,
                 }
