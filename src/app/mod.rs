@@ -196,6 +196,7 @@ fn report_meta(scenario: &scenario::Scenario, model: &Economy) -> ReportMeta {
             window: t.window.name().to_string(),
             op: t.op.symbol().to_string(),
             value: t.value.to_string(),
+            from_idx: t.from_idx,
             by_idx: t.by_idx,
             first_hit: ids.first_hit.0,
             hit_by: ids.hit_by.0,
@@ -214,10 +215,12 @@ fn report_meta(scenario: &scenario::Scenario, model: &Economy) -> ReportMeta {
     let breakevens = model
         .breakevens()
         .into_iter()
-        .map(|(e, cumulative)| BreakevenInfo {
-            entity: e.entity,
-            by: e.by.0,
-            cumulative: cumulative.0,
+        .map(|b| BreakevenInfo {
+            entity: b.entity,
+            above_water: b.breakeven.0,
+            npv: b.npv.0,
+            payback_by: b.payback.by.0,
+            cumulative: b.cumulative.0,
         })
         .collect();
     let metrics = model.metrics().to_vec();

@@ -203,17 +203,28 @@ pub(super) fn print_headline(report: &Report) {
         );
     }
     for b in &meta.breakevens {
-        let c = &cells[b.by * nq + nq - 1];
+        let c = &cells[b.above_water * nq + nq - 1];
         println!(
-            "  P({} AI break-even by {last}) = {:.3} ± {:.4} (SE)",
+            "  P({} AI NPV > 0 at {last}) = {:.3} ± {:.4} (SE)",
+            b.entity, c.mean, c.mean_se
+        );
+        let c = &cells[b.payback_by * nq + nq - 1];
+        println!(
+            "  P({} AI cash payback by {last}) = {:.3} ± {:.4} (SE)",
             b.entity, c.mean, c.mean_se
         );
     }
     for t in &meta.thresholds {
         let c = &cells[t.hit_by * nq + t.by_idx];
+        let by = meta.quarters[t.by_idx];
+        let when = match t.from_idx {
+            0 => format!("by {by}"),
+            i if i == t.by_idx => format!("in {by}"),
+            i => format!("from {} by {by}", meta.quarters[i]),
+        };
         println!(
-            "  P({}: {} {} {} by {}) = {:.3} ± {:.4} (SE)",
-            t.name, t.metric, t.op, t.value, meta.quarters[t.by_idx], c.mean, c.mean_se
+            "  P({}: {} {} {} {when}) = {:.3} ± {:.4} (SE)",
+            t.name, t.metric, t.op, t.value, c.mean, c.mean_se
         );
     }
 }

@@ -27,6 +27,7 @@
 //! (`ln D = ln D* − ε · ln(P_{q−1} / P_start)`), so cheaper compute raises
 //! the quantity demanded (Jevons) and scarcity rations it.
 
+use super::value::ValueRates;
 use crate::process::DT_YEARS;
 use crate::scenario::companies::IndustryNumbers;
 
@@ -74,6 +75,8 @@ pub struct ComputePath {
     pub committed: usize,
     /// Share of capacity surviving a quarter's obsolescence.
     pub keep: f64,
+    /// The rates a fleet's future earnings are valued at (`value.rs`).
+    pub value: ValueRates,
 }
 
 impl ComputePath {
@@ -97,6 +100,7 @@ impl ComputePath {
         let life = ind.economic_life_years;
         self.opex_factor = annuity(ind.cost_of_capital + delta, life);
         self.revenue_factor = annuity(ind.cost_of_capital + delta + fall, life);
+        self.value = ValueRates::new(ind.cost_of_capital, delta, fall, life);
         self.gpu_hours_bn = gpus_per_gw * HOURS_PER_YEAR / 1e9;
         let power_growth = (1.0 + ind.power_growth).ln();
         self.power.clear();

@@ -62,8 +62,10 @@
 //! life by vintage from the quarter capacity enters service, plus the
 //! run-off of the assets in service at the start.
 
+use super::compute::ComputePath;
 use super::credit::{self, RATIO_CAP, ratio};
 use super::metrics::{EventIds, EventState};
+use super::value::{Earnings, Fleet, ValueRates};
 use super::{MetricId, MetricRegistry};
 use crate::engine::Recorder;
 use crate::process::DT_YEARS;
@@ -115,12 +117,32 @@ struct Ids {
     rating_turns: MetricId,
     net_book: MetricId,
     creditor_loss: MetricId,
+    fleet_value: MetricId,
+    ai_npv: MetricId,
+    economic_depreciation: MetricId,
+    impairment: MetricId,
+    ai_operating_income: MetricId,
+    ai_roic: MetricId,
     ai_cash_flow: MetricId,
     cumulative_ai_cash_flow: MetricId,
     distress: EventIds,
     capex_cut: EventIds,
-    breakeven: EventIds,
+    /// 1 while the AI NPV is positive (economic break-even, a state).
+    breakeven: MetricId,
     default: EventIds,
+    payback: EventIds,
+}
+
+/// What `breakeven.csv` reads of one company.
+#[derive(Debug, Clone)]
+pub struct BreakevenIds {
+    pub entity: String,
+    /// The economic break-even indicator and the AI NPV.
+    pub breakeven: MetricId,
+    pub npv: MetricId,
+    /// The cash payback event and the cumulative AI cash flow.
+    pub payback: EventIds,
+    pub cumulative: MetricId,
 }
 
 /// All hyperscalers of a scenario.
@@ -175,6 +197,17 @@ pub struct CompanyPath {
     book: f64,
     /// What creditors lost when the company defaulted (0 before).
     creditor_loss: f64,
+    /// The fleet as its value needs it.
+    fleet: Fleet,
+    /// Fleet value at the end of last quarter (the start investment before
+    /// the first).
+    last_value: f64,
+    /// The fleet's value at the start (`value.rs`).
+    start_investment: f64,
+    /// Present value of AI cash flows to date.
+    npv_cash: f64,
+    /// Tax depreciation of the vintages since the start, per quarter.
+    new_tax_depreciation: f64,
     low_dscr_run: u32,
     /// Quarters of lease payments left.
     lease_left: usize,
@@ -222,6 +255,10 @@ pub struct Conditions {
     pub power_gw: f64,
     /// Share of capacity surviving a quarter's obsolescence.
     pub keep: f64,
+    /// The rates fleets are valued at, and the revenue a year of a unit of
+    /// compute at the long-run cost of compute ($B).
+    pub value: ValueRates,
+    pub long_run_revenue: f64,
     pub z_core: f64,
     pub contagion_spread: f64,
 }
@@ -237,6 +274,10 @@ pub struct Totals {
     pub rental_revenue: f64,
     /// Payments between companies (in every provider's AI revenue).
     pub contract_payments: f64,
+    /// AI opex (compute purchases included), depreciation and net book.
+    pub ai_opex: f64,
+    pub depreciation: f64,
+    pub net_book: f64,
 }
 
 impl Conditions {
@@ -293,12 +334,19 @@ impl Hyperscalers {
                     rating_turns: add("rating_turns"),
                     net_book: add("net_book"),
                     creditor_loss: add("creditor_loss"),
+                    fleet_value: add("fleet_value"),
+                    ai_npv: add("ai_npv"),
+                    economic_depreciation: add("economic_depreciation"),
+                    impairment: add("impairment"),
+                    ai_operating_income: add("ai_operating_income"),
+                    ai_roic: add("ai_roic"),
                     ai_cash_flow: add("ai_cash_flow"),
                     cumulative_ai_cash_flow: add("cumulative_ai_cash_flow"),
                     distress: registry.add_event(&e, "distress"),
                     capex_cut: registry.add_event(&e, "capex_cut"),
-                    breakeven: registry.add_event(&e, "breakeven"),
+                    breakeven: registry.add_indicator(&e, "breakeven"),
                     default: registry.add_event(&e, "default"),
+                    payback: registry.add_event(&e, "payback"),
                 };
                 CompanyModel {
                     samplers: h.numbers.map(|p| p.sampler()),
@@ -324,11 +372,17 @@ impl Hyperscalers {
         self.companies.is_empty()
     }
 
-    /// The breakeven event of each company, in scenario order.
-    pub fn breakeven_ids(&self) -> Vec<(EventIds, MetricId)> {
+    /// Each company's break-even metrics, in scenario order.
+    pub fn breakeven_ids(&self) -> Vec<BreakevenIds> {
         self.companies
             .iter()
-            .map(|c| (c.ids.breakeven.clone(), c.ids.cumulative_ai_cash_flow))
+            .map(|c| BreakevenIds {
+                entity: c.ids.payback.entity.clone(),
+                breakeven: c.ids.breakeven,
+                npv: c.ids.ai_npv,
+                payback: c.ids.payback.clone(),
+                cumulative: c.ids.cumulative_ai_cash_flow,
+            })
             .collect()
     }
 
@@ -363,6 +417,11 @@ impl Hyperscalers {
                 band: 0.0,
                 book: 0.0,
                 creditor_loss: 0.0,
+                fleet: Fleet::default(),
+                last_value: 0.0,
+                start_investment: 0.0,
+                npv_cash: 0.0,
+                new_tax_depreciation: 0.0,
                 low_dscr_run: 0,
                 lease_left: 0,
                 maturing: vec![0.0; self.n_quarters],
@@ -386,19 +445,22 @@ impl Hyperscalers {
 
     /// Draws each company's parameters and resets its state. `cost_per_gw`
     /// is the cost of a GW at the start (the pipeline's book value),
-    /// `new_compute` the compute per GW of the pipeline, `keep` the share of
-    /// compute surviving a quarter and `growth_dt` the quarterly demand
-    /// growth expected in each regime.
+    /// `market` the path's compute market (compute per GW, obsolescence,
+    /// value rates), `gap_quarters` the investment rule's, `start_earnings`
+    /// what a unit of compute earns at the start and `growth_dt`
+    /// the quarterly demand growth expected in each regime.
     #[allow(clippy::too_many_arguments)]
     pub fn start_path<G: rand::Rng + ?Sized>(
         &self,
         paths: &mut [CompanyPath],
         cost_per_gw: f64,
-        new_compute: f64,
-        keep: f64,
+        market: &ComputePath,
+        gap_quarters: f64,
+        start_earnings: Earnings,
         growth_dt: &[f64],
         rng: &mut G,
     ) {
+        let (new_compute, keep) = (market.per_gw[0], market.keep);
         for (c, st) in self.companies.iter().zip(paths.iter_mut()) {
             st.p = c.samplers.map(|s| s.draw(rng));
             for (v, s) in st.regime.iter_mut().zip(&c.regime) {
@@ -441,6 +503,14 @@ impl Hyperscalers {
             st.book =
                 p.depreciation * (st.life_quarters as f64 + 1.0) / 2.0 + p.pipeline * cost_per_gw;
             st.creditor_loss = 0.0;
+            // A price premium fades as orders placed now arrive and close
+            // the gap.
+            let kappa = 1.0 / ((gap_quarters + c.build_lag as f64) * DT_YEARS);
+            st.fleet = Fleet::start(&market.value, kappa, p.capacity, p.pipeline * cost_per_gw);
+            st.start_investment = st.fleet.start_value(&market.value, start_earnings);
+            st.last_value = st.start_investment;
+            st.npv_cash = 0.0;
+            st.new_tax_depreciation = 0.0;
             st.low_dscr_run = 0;
             st.lease_left = (st.p.lease_years * 4.0).round() as usize;
             // The bonds at the start: an even ladder over twice the average
@@ -553,6 +623,7 @@ impl Hyperscalers {
                 (gw, st.pipeline_arrival)
             };
             st.on_order = (st.on_order - arriving_compute).max(0.0);
+            st.fleet.age(&cond.value, keep, arriving, arriving_compute);
             st.capacity = st.capacity * keep + arriving;
             st.compute = st.compute * keep + arriving_compute;
             st.offered = (st.compute - occupied).max(0.0);
@@ -608,6 +679,28 @@ impl Hyperscalers {
             let legacy = p.depreciation * (1.0 - q as f64 / life as f64).max(0.0);
             let depreciation = legacy + st.new_depreciation;
             st.book += st.capex - depreciation;
+            // Tax depreciation follows the tax life, not the accounting
+            // one: new vintages are written off over it, and so is the
+            // start's fleet, whose cost (depreciation × accounting life)
+            // runs off as if half-way through the tax life.
+            let tax_life = ((ind.tax_life_years * 4.0).round() as usize).max(1) as f64;
+            st.new_tax_depreciation += st.in_service[q] / tax_life;
+            if q as f64 >= tax_life {
+                st.new_tax_depreciation -= st.in_service[q - tax_life as usize] / tax_life;
+            }
+            let legacy_cost = p.depreciation * life as f64;
+            let tax_depreciation = legacy_cost / tax_life * (1.0 - q as f64 / tax_life).max(0.0)
+                + st.new_tax_depreciation;
+            // What the fleet can still earn, plus the capex not yet in service.
+            st.fleet.in_progress += st.capex - st.in_service[q];
+            let earnings = Earnings {
+                long_run: cond.long_run_revenue,
+                now: cond.revenue_per_unit * utilisation,
+                opex_per_gw: ind.opex_per_gw,
+            };
+            let value = st
+                .fleet
+                .value(&cond.value, st.compute, st.capacity, earnings, q);
 
             // Debt service falls due; a company that cannot pay it and
             // cannot borrow defaults (absorbing) and pays none of it.
@@ -618,7 +711,7 @@ impl Hyperscalers {
                 0.0
             };
             st.lease_left = st.lease_left.saturating_sub(1);
-            let taxes = p.tax_rate * (ebitda - depreciation - accrued - lease_due).max(0.0);
+            let taxes = p.tax_rate * (ebitda - tax_depreciation - accrued - lease_due).max(0.0);
             let fcf = ebitda - taxes - st.capex;
             let mut interest = if st.defaulted { 0.0 } else { accrued };
             let mut principal = if st.defaulted {
@@ -651,7 +744,7 @@ impl Hyperscalers {
                 // the quarter leaves and the sale of the fleet.
                 let claims = st.debt + credit::annuity_pv(lease_due, st.lease_left + 1, p.coupon);
                 st.creditor_loss =
-                    credit::creditor_loss(claims, st.cash + fcf, st.book, ind.asset_recovery);
+                    credit::creditor_loss(claims, st.cash + fcf, value, ind.asset_recovery);
                 st.defaulted = true;
                 (interest, principal, lease) = (0.0, 0.0, 0.0);
             }
@@ -719,7 +812,15 @@ impl Hyperscalers {
             st.distressed = distress;
             let ai_cash_flow = ai_revenue + recovered[i] - ai_opex - st.capex;
             st.cumulative_ai += ai_cash_flow;
-            let breakeven = !st.events[2].happened && st.cumulative_ai > 0.0;
+            let disc = cond.value.discount_factor(q);
+            st.npv_cash += disc * ai_cash_flow;
+            let ai_npv = st.npv_cash + disc * value - st.start_investment;
+            let economic_depreciation = st.last_value + st.capex - value;
+            st.last_value = value;
+            let impairment = (st.book - value).max(0.0);
+            let ai_income = ai_revenue + recovered[i] - ai_opex - depreciation;
+            let roic = ratio(4.0 * ai_income * (1.0 - p.tax_rate), st.book);
+            let payback = !st.events[2].happened && st.cumulative_ai > 0.0;
 
             totals.capex += st.capex;
             totals.capacity += st.capacity;
@@ -727,6 +828,9 @@ impl Hyperscalers {
             totals.ai_revenue += ai_revenue;
             totals.rental_revenue += rental;
             totals.contract_payments += contract_in[i];
+            totals.ai_opex += ai_opex;
+            totals.depreciation += depreciation;
+            totals.net_book += st.book;
 
             rec.record(ids.capex, q, st.capex);
             rec.record(ids.capacity, q, st.capacity);
@@ -760,13 +864,20 @@ impl Hyperscalers {
             rec.record(ids.rating_turns, q, st.band);
             rec.record(ids.net_book, q, st.book);
             rec.record(ids.creditor_loss, q, st.creditor_loss);
+            rec.record(ids.fleet_value, q, value);
+            rec.record(ids.ai_npv, q, ai_npv);
+            rec.record(ids.economic_depreciation, q, economic_depreciation);
+            rec.record(ids.impairment, q, impairment);
+            rec.record(ids.ai_operating_income, q, ai_income);
+            rec.record(ids.ai_roic, q, roic);
             rec.record(ids.ai_cash_flow, q, ai_cash_flow);
             rec.record(ids.cumulative_ai_cash_flow, q, st.cumulative_ai);
-            let [d, cut, b, x] = &mut st.events;
+            rec.record(ids.breakeven, q, if ai_npv > 0.0 { 1.0 } else { 0.0 });
+            let [d, cut, pb, x] = &mut st.events;
             ids.default.record(x, defaults_now, q, rec);
             ids.distress.record(d, distress, q, rec);
             ids.capex_cut.record(cut, st.cut, q, rec);
-            ids.breakeven.record(b, breakeven, q, rec);
+            ids.payback.record(pb, payback, q, rec);
         }
         totals
     }

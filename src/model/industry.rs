@@ -15,7 +15,11 @@
 //! long_run_cost        = the price of compute at which a new GW repays its cost ($/GPU-hour)
 //! tightness            = demand / compute offered to the market
 //! power_bound          = 1 when the power budget cut discretionary orders this quarter
-//! required_revenue     = (prior_capex + cumulative capex) × (depreciation_rate + target_return) / margin
+//! required_revenue     = 4 × (AI opex + depreciation) + target_return × net book capital:
+//!                        the revenue a year that pays the fleet's running cost, its
+//!                        accounting depreciation and the target return on what is
+//!                        still on the books (Σ companies' net_book)
+//! net_book             = Σ companies' net book: book at the start + capex − depreciation
 //! revenue_coverage     = 4 × recurring_ai_revenue / required_revenue
 //! ```
 //!
@@ -52,6 +56,7 @@ struct Ids {
     supplier_revenue: MetricId,
     hbm_revenue: MetricId,
     required_revenue: MetricId,
+    net_book: MetricId,
     revenue_coverage: MetricId,
     contagion_spread: MetricId,
 }
@@ -100,6 +105,7 @@ impl Industry {
                 supplier_revenue: add("supplier_revenue"),
                 hbm_revenue: add("hbm_revenue"),
                 required_revenue: add("required_revenue"),
+                net_book: add("net_book"),
                 revenue_coverage: add("revenue_coverage"),
                 contagion_spread: add("contagion_spread"),
             },
@@ -124,11 +130,12 @@ impl Industry {
         let accel_share = accel_cost / (1.0 - ind.gpu_share + accel_cost);
         let hbm_share = ind.gpu_share * ind.hbm_share * x.hbm / (1.0 - ind.gpu_share + accel_cost)
             * (1.0 - ind.supplier_margin);
-        let required = (ind.prior_capex + *cumulative_capex)
-            * (ind.depreciation_rate + ind.target_return)
-            / ind.margin;
+        // Payments between companies cancel in the industry, in revenue
+        // and in opex alike.
+        let required = 4.0 * (t.ai_opex - t.contract_payments + t.depreciation)
+            + ind.target_return * t.net_book;
         // Companies' AI revenue leaves out recoveries on defaulted
-        // contracts; payments between companies cancel in the industry.
+        // contracts.
         let recurring = t.ai_revenue - t.contract_payments;
         let coverage = if required > 0.0 {
             (4.0 * recurring / required).min(RATIO_CAP)
@@ -152,6 +159,7 @@ impl Industry {
         rec.record(ids.supplier_revenue, q, t.capex * accel_share);
         rec.record(ids.hbm_revenue, q, t.capex * hbm_share);
         rec.record(ids.required_revenue, q, required);
+        rec.record(ids.net_book, q, t.net_book);
         rec.record(ids.revenue_coverage, q, coverage);
         rec.record(ids.contagion_spread, q, x.contagion_spread);
     }

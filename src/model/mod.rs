@@ -17,6 +17,7 @@ mod labs;
 pub mod market;
 mod metrics;
 pub mod thresholds;
+mod value;
 
 use crate::engine::{PathModel, Recorder};
 use crate::process::draws::PathRandom;
@@ -29,6 +30,7 @@ use labs::Labs;
 use market::{CORE_OCF, LAB_REVENUE};
 pub use metrics::{EventIds, MetricId, MetricName, MetricRegistry};
 pub use thresholds::{ThresholdIds, UnknownMetric};
+use value::Earnings;
 
 /// The industry figures a sweep reports at the horizon (p05, p50, p95),
 /// as `entity.metric`: the boom's size, what it earns, what it needs to
@@ -110,7 +112,7 @@ impl Economy {
     }
 
     /// Each hyperscaler's break-even event and cumulative AI cash flow metric.
-    pub fn breakevens(&self) -> Vec<(EventIds, MetricId)> {
+    pub fn breakevens(&self) -> Vec<hyperscalers::BreakevenIds> {
         self.hyperscalers.breakeven_ids()
     }
 
@@ -186,6 +188,8 @@ impl Economy {
             committed: q < cp.committed,
             power_gw: cp.power[q],
             keep: cp.keep,
+            value: cp.value,
+            long_run_revenue: cp.revenue_per_unit(anchor),
             z_core: z[CORE_OCF],
             contagion_spread: flows.contagion_spread,
         };
@@ -319,11 +323,18 @@ impl PathModel for Economy {
                 .start(&s.industry, gpu_drift, start.gpus_per_gw, self.n_quarters);
             let cost0 = Conditions::unit_cost(&s.industry, start.gpu, start.hbm);
             s.unit_cost_start = cost0;
+            let (anchor0, _) = s.compute.anchor_and_floor(&s.industry, cost0, 0);
+            let start_earnings = Earnings {
+                long_run: s.compute.revenue_per_unit(anchor0),
+                now: s.compute.revenue_per_unit(start.rental),
+                opex_per_gw: s.industry.opex_per_gw,
+            };
             self.hyperscalers.start_path(
                 &mut s.companies,
                 cost0,
-                s.compute.per_gw[0],
-                s.compute.keep,
+                &s.compute,
+                s.industry.gap_quarters,
+                start_earnings,
                 self.market.demand_growth_dt(&s.market),
                 random.params(),
             );

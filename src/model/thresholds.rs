@@ -39,6 +39,7 @@ struct Item {
     window: Window,
     op: Op,
     value: Sampler,
+    from_idx: usize,
     by_idx: usize,
     ids: ThresholdIds,
 }
@@ -111,6 +112,7 @@ impl Thresholds {
                 window: t.window,
                 op: t.op,
                 value: t.value.sampler(),
+                from_idx: t.from_idx,
                 by_idx: t.by_idx,
                 ids,
             });
@@ -180,7 +182,8 @@ impl Thresholds {
                 Window::Ttm => state.last_four[..(q + 1).min(4)].iter().sum(),
                 Window::Cumulative => state.cumulative,
             };
-            let first = q <= item.by_idx && !state.hit && item.op.holds(windowed, state.value);
+            let counts = (item.from_idx..=item.by_idx).contains(&q);
+            let first = counts && !state.hit && item.op.holds(windowed, state.value);
             state.hit |= first;
             rec.record(item.ids.window_value, q, windowed);
             rec.record(item.ids.first_hit, q, if first { 1.0 } else { 0.0 });

@@ -19,8 +19,14 @@ pub struct EventInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BreakevenInfo {
     pub entity: String,
-    /// Metric index of the "has broken even by the quarter" indicator.
-    pub by: usize,
+    /// Metric index of the "AI NPV > 0 in the quarter" indicator
+    /// (economic break-even, a state).
+    pub above_water: usize,
+    /// Metric index of the AI NPV.
+    pub npv: usize,
+    /// Metric index of the "cumulative AI cash flow has turned positive by
+    /// the quarter" indicator (cash payback).
+    pub payback_by: usize,
     /// Metric index of the cumulative AI cash flow.
     pub cumulative: usize,
 }
@@ -61,29 +67,42 @@ pub fn write_breakeven(w: &mut dyn Write, report: &Report) -> io::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
     csv.write_record([
         "entity",
-        "p_breakeven_by_horizon",
-        "p_breakeven_by_horizon_se",
-        "breakeven_p50",
+        "p_breakeven_at_horizon",
+        "p_breakeven_at_horizon_se",
+        "ai_npv_p05",
+        "ai_npv_p50",
+        "ai_npv_p95",
+        "p_payback_by_horizon",
+        "p_payback_by_horizon_se",
+        "payback_p50",
         "cumulative_ai_fcf_p05",
         "cumulative_ai_fcf_p50",
         "cumulative_ai_fcf_p95",
     ])?;
     let nq = report.meta.quarters.len();
-    for b in &report.meta.breakevens {
-        let by = |q: usize| &report.result.cells[b.by * nq + q];
-        let last = by(nq - 1);
-        let median = first_quarter_reaching_half(nq, |q| by(q).mean)
+    let cell = |m: usize, q: usize| &report.result.cells[m * nq + q];
+    // Probability by the horizon, its SE and the median first quarter.
+    let by = |m: usize| {
+        let median = first_quarter_reaching_half(nq, |q| cell(m, q).mean)
             .map(|q| report.meta.quarters[q].to_string());
-        let cum = &report.result.cells[b.cumulative * nq + nq - 1];
-        csv.write_record([
-            b.entity.clone(),
+        let last = cell(m, nq - 1);
+        [
             fmt_f64(last.mean),
             fmt_f64(last.mean_se),
             median.unwrap_or_default(),
-            fmt_f64(cum.quantiles[0]),
-            fmt_f64(cum.quantiles[2]),
-            fmt_f64(cum.quantiles[4]),
-        ])?;
+        ]
+    };
+    let spread = |m: usize| {
+        let c = cell(m, nq - 1);
+        [0, 2, 4].map(|i| fmt_f64(c.quantiles[i]))
+    };
+    for b in &report.meta.breakevens {
+        let last = cell(b.above_water, nq - 1);
+        let mut row = vec![b.entity.clone(), fmt_f64(last.mean), fmt_f64(last.mean_se)];
+        row.extend(spread(b.npv));
+        row.extend(by(b.payback_by));
+        row.extend(spread(b.cumulative));
+        csv.write_record(row)?;
     }
     csv.flush()
 }

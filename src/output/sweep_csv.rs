@@ -57,7 +57,8 @@ pub fn sweep_columns(meta: &ReportMeta) -> Vec<SweepColumn> {
         probability(format!("{}.{}", e.entity, e.event), e.by * nq + last);
     }
     for b in &meta.breakevens {
-        probability(format!("{}.breakeven", b.entity), b.by * nq + last);
+        probability(format!("{}.breakeven", b.entity), b.above_water * nq + last);
+        probability(format!("{}.payback", b.entity), b.payback_by * nq + last);
     }
     for &m in &meta.key_metrics {
         let name = &meta.metrics[m];

@@ -13,7 +13,8 @@ pub struct ThresholdInfo {
     pub op: String,
     /// The value as written in the scenario (a number or a distribution).
     pub value: String,
-    /// Index of the last quarter that counts.
+    /// Indices of the first and last quarters that count.
+    pub from_idx: usize,
     pub by_idx: usize,
     /// Metric indices of the threshold's `first_hit` and `hit_by` indicators.
     pub first_hit: usize,
@@ -29,6 +30,7 @@ pub fn write_thresholds(w: &mut dyn Write, report: &Report) -> io::Result<()> {
         "window",
         "op",
         "value",
+        "from",
         "by",
         "probability",
         "std_error",
@@ -50,6 +52,7 @@ pub fn write_thresholds(w: &mut dyn Write, report: &Report) -> io::Result<()> {
             t.window.to_string(),
             t.op.to_string(),
             t.value.clone(),
+            report.meta.quarters[t.from_idx].to_string(),
             report.meta.quarters[t.by_idx].to_string(),
             fmt_f64(at_deadline.mean),
             fmt_f64(at_deadline.mean_se),

@@ -154,11 +154,11 @@ numbers! {
         /// Share of a defaulting company's net book value its creditors
         /// realise from the sale of its fleet.
         asset_recovery: "credit.asset_recovery",
-        /// Cumulative AI capex before the start, counted in required revenue.
-        prior_capex: "required_revenue.prior_capex",
-        depreciation_rate: "required_revenue.depreciation_rate",
+        /// Return on net book capital that required revenue must earn.
         target_return: "required_revenue.target_return",
-        margin: "required_revenue.margin",
+        /// Life over which capex is depreciated for tax, whatever the
+        /// accounting life.
+        tax_life_years: "tax_life_years",
         /// Compute per GW of capacity ordered at the start, relative to the
         /// installed fleet's (whose GW are worth 1 unit of compute each).
         new_compute_per_gw: "compute.new_per_gw",

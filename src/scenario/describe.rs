@@ -144,10 +144,14 @@ pub fn describe(s: &Scenario) -> Vec<(String, String)> {
     }
     for t in &s.thresholds {
         let by = s.simulation.start.plus(t.by_idx as i64);
+        let from = match t.from_idx {
+            0 => String::new(),
+            i => format!(" from {}", s.simulation.start.plus(i as i64)),
+        };
         out.push((
             format!("threshold.{}", t.name),
             format!(
-                "{} {} {} {} by {by}",
+                "{} {} {} {}{from} by {by}",
                 t.window.name(),
                 t.metric,
                 t.op.symbol(),

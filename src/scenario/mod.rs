@@ -120,7 +120,8 @@ pub struct Threshold {
     pub window: Window,
     pub op: Op,
     pub value: Param,
-    /// The last quarter that counts, as a simulated quarter index.
+    /// The first and last quarters that count, as simulated quarter indices.
+    pub from_idx: usize,
     pub by_idx: usize,
 }
 

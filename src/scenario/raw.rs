@@ -83,6 +83,7 @@ pub struct RawIndustry {
     pub hbm_share: P,
     pub obsolescence: P,
     pub opex_per_gw: P,
+    pub tax_life_years: P,
     pub credit: RawCredit,
     pub required_revenue: RawRequiredRevenue,
     pub compute: RawCompute,
@@ -138,10 +139,7 @@ pub struct RawCredit {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRequiredRevenue {
-    pub prior_capex: P,
-    pub depreciation_rate: P,
     pub target_return: P,
-    pub margin: P,
 }
 
 #[derive(Debug, Deserialize)]
@@ -350,6 +348,9 @@ pub struct RawThreshold {
     pub window: Option<Spanned<String>>,
     pub op: Spanned<String>,
     pub value: P,
+    /// First quarter that counts (default: the start).
+    #[serde(default)]
+    pub from: Option<Spanned<String>>,
     #[serde(default)]
     pub by: Option<Spanned<String>>,
 }

@@ -805,15 +805,15 @@ impl Validator<'_> {
             },
         );
         let last = sim.n_quarters - 1;
-        let by_idx = match &t.by {
-            None => last,
-            Some(by) => match self.quarter(&format!("{key}.by"), by) {
+        let mut index = |field: &str, at: &Option<Spanned<String>>, default: usize| match at {
+            None => default,
+            Some(at) => match self.quarter(&format!("{key}.{field}"), at) {
                 Some(q) => {
                     let idx = q.since(sim.start);
                     if idx < 0 || idx > last as i64 {
                         self.error(
-                            Some(by.span()),
-                            &format!("{key}.by"),
+                            Some(at.span()),
+                            &format!("{key}.{field}"),
                             format!(
                                 "{q} is outside the simulated horizon {}–{}",
                                 sim.start,
@@ -824,9 +824,23 @@ impl Validator<'_> {
                     }
                     idx.clamp(0, last as i64) as usize
                 }
-                None => last,
+                None => default,
             },
         };
+        let by_idx = index("by", &t.by, last);
+        let from_idx = index("from", &t.from, 0);
+        if let (Some(from), true) = (&t.from, from_idx > by_idx) {
+            self.error(
+                Some(from.span()),
+                &format!("{key}.from"),
+                format!(
+                    "{} is after `by` ({})",
+                    sim.start.plus(from_idx as i64),
+                    sim.start.plus(by_idx as i64)
+                ),
+                Some("`from` is the first quarter that counts and `by` the last".into()),
+            );
+        }
         Threshold {
             name,
             metric,
@@ -834,6 +848,7 @@ impl Validator<'_> {
             window,
             op,
             value,
+            from_idx,
             by_idx,
         }
     }

@@ -489,9 +489,15 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
             let new_dep: f64 = (first..=q).map(|k| in_service(k) / c.life as f64).sum();
             let legacy = c.legacy * (1.0 - q as f64 / c.life as f64).max(0.0);
             let depreciation = legacy + new_dep;
+            // Tax writes everything off over the fixture's 5-year tax life
+            // (20 quarters), whatever the accounting life.
+            let tax_first = (q + 1).saturating_sub(20);
+            let legacy_cost = c.legacy * c.life as f64;
+            let tax_depreciation = legacy_cost / 20.0 * (1.0 - q as f64 / 20.0).max(0.0)
+                + (tax_first..=q).map(|k| in_service(k) / 20.0).sum::<f64>();
             let interest = c.coupon_sum * 0.25;
             let principal = c.debt / (4.0 * c.maturity);
-            let taxes = 0.2 * (ebitda - depreciation - interest).max(0.0);
+            let taxes = 0.2 * (ebitda - tax_depreciation - interest).max(0.0);
             let fcf = ebitda - taxes - capex[i];
             let before = c.cash + fcf - interest - principal;
             let rate = market("short_rate", q)
@@ -547,7 +553,7 @@ fn zero_volatility_companies_and_lab_match_hand_arithmetic() {
             let distress = c.low_dscr >= 2 || c.cash < 0.0;
             assert_eq!(v("distress") == 1.0, distress, "{e} distress at {q}");
             assert_eq!(
-                v("breakeven_by") == 1.0,
+                v("payback_by") == 1.0,
                 c.breakeven.is_some(),
                 "{e} break-even by {q}"
             );
@@ -714,10 +720,10 @@ fn a_refinancing_wall_without_market_access_defaults_in_the_hand_computed_quarte
     }
     let d = defaulted.expect("the wall is too high for Neo's cash");
     // Creditors hold the debt left; they get the cash the quarter leaves
-    // (none: that is why Neo defaulted) and 40% of the fleet's book.
+    // (none: that is why Neo defaulted) and 40% of the fleet's value.
     let before = value(&r, e, "cash", d - 1) + v("fcf", d);
     let debt_left = v("debt", d);
-    let want = (debt_left - before.max(0.0) - 0.4 * v("net_book", d)).max(0.0);
+    let want = (debt_left - before.max(0.0) - 0.4 * v("fleet_value", d)).max(0.0);
     cents("Neo's creditors' loss", v("creditor_loss", d), want);
     assert!(
         want > 0.0,

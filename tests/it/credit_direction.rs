@@ -2,15 +2,12 @@
 //! common random numbers, a bust regime, a higher lab hazard, a worse
 //! recovery, higher rates and a component squeeze never lower any company's
 //! probability of distress or default, nor its creditors' expected loss,
-//! by 2030Q4 beyond noise (4 standard
-//! errors of the paired change, antithetic pairs as units). Worse
-//! recoveries, higher rates and a squeeze never raise its probability of AI
-//! break-even either. A bust and a lab's default do raise some break-even
-//! probabilities, because break-even is still cash payback (cumulative AI
-//! cash flow > 0): a company that stops building recovers its cash sooner,
-//! and capacity freed by a defaulted contract priced below the market
-//! re-lets above it. Break-even with the value of the capacity kept is
-//! model v2 part 3; these two tests check distress and default only.
+//! by 2030Q4 beyond noise (4 standard errors of the paired change,
+//! antithetic pairs as units), and never raise its AI NPV or its
+//! probability of economic break-even (AI NPV > 0 at 2030Q4). Cash payback
+//! (cumulative AI cash flow > 0) is not checked: a company that stops
+//! building in a bust recovers its cash sooner, which is why it is not the
+//! headline.
 
 use crate::common::{BASE_COMPANIES as COMPANIES, Samples, base_samples, paired_change};
 
@@ -20,19 +17,29 @@ fn samples(sets: &[&str]) -> Samples {
     base_samples(PATHS, sets)
 }
 
-/// Mean and standard error of `after − before` for an event by the horizon.
-fn change(before: &Samples, after: &Samples, entity: &str, event: &str) -> (f64, f64) {
-    let at_horizon = |s: &Samples| -> Vec<f64> {
+/// Mean and standard error of `after − before` for a metric at the horizon.
+fn change(before: &Samples, after: &Samples, entity: &str, metric: &str) -> (f64, f64) {
+    change_at(before, after, entity, metric, 19)
+}
+
+/// The same at quarter `q`.
+fn change_at(b: &Samples, a: &Samples, entity: &str, metric: &str, q: usize) -> (f64, f64) {
+    let at = |s: &Samples| -> Vec<f64> {
         (0..PATHS as usize)
-            .map(|p| s.get(p, entity, event, 19))
+            .map(|p| s.get(p, entity, metric, q))
             .collect()
     };
-    paired_change(&at_horizon(before), &at_horizon(after))
+    paired_change(&at(b), &at(a))
 }
 
 /// Runs the base scenario as it is and stressed by `stress`, and checks
-/// every company's distress and default, and break-even when `breakeven`.
-fn never_helps(what: &str, stress: &[&str], breakeven: bool) {
+/// every company's distress, default, creditors' loss and break-even.
+fn never_helps(what: &str, stress: &[&str]) {
+    never_helps_value_at(what, stress, 19);
+}
+
+/// As [`never_helps`], the AI NPV and break-even checked at quarter `value_q`.
+fn never_helps_value_at(what: &str, stress: &[&str], value_q: usize) {
     let base = samples(&[]);
     let stressed = samples(stress);
     for company in COMPANIES {
@@ -44,14 +51,14 @@ fn never_helps(what: &str, stress: &[&str], breakeven: bool) {
                 "{what} lowers {company}'s {event}: change {mean} (SE {se})"
             );
         }
-        if !breakeven {
-            continue;
+        for metric in ["breakeven", "ai_npv"] {
+            let q = value_q;
+            let (mean, se) = change_at(&base, &stressed, &e, metric, q);
+            assert!(
+                mean <= 4.0 * se,
+                "{what} raises {company}'s {metric} at {q}: change {mean} (SE {se})"
+            );
         }
-        let (mean, se) = change(&base, &stressed, &e, "breakeven_by");
-        assert!(
-            mean <= 4.0 * se,
-            "{what} raises {company}'s break-even: change {mean} (SE {se})"
-        );
     }
 }
 
@@ -60,7 +67,6 @@ fn a_higher_lab_hazard_never_helps() {
     never_helps(
         "OpenAI's hazard 0.03 → 0.25",
         &["lab.OpenAI.hazard=0.25", "lab.Anthropic.hazard=0.15"],
-        false,
     );
 }
 
@@ -76,13 +82,20 @@ fn a_worse_recovery_never_helps() {
             "lab.Anthropic.recovery.digestion=0.05",
             "lab.Anthropic.recovery.bust=0.02",
         ],
-        true,
     );
 }
 
 #[test]
 fn a_bust_never_helps() {
-    never_helps("starting in bust", &["market.regime.start=\"bust\""], false);
+    // A bust lowers what every fleet is worth while it lasts. By 2030 it
+    // leaves some programmes above water more often than the base does
+    // (CoreWeave's break-even +22 points, Oracle's NPV +4 on −30): the
+    // base's boom paths keep building into the price fall their own
+    // capacity causes, and a bust (a closed bond market for CoreWeave)
+    // stops that building. That is the capital cycle, not a windfall —
+    // distress and default still rise — so value is checked at 2026Q4,
+    // while the bust still holds.
+    never_helps_value_at("starting in bust", &["market.regime.start=\"bust\""], 3);
 }
 
 #[test]
@@ -90,7 +103,6 @@ fn higher_rates_never_help() {
     never_helps(
         "rates at 6%",
         &["market.rates.start=0.06", "market.rates.mean=0.06"],
-        true,
     );
 }
 
@@ -99,7 +111,6 @@ fn a_component_squeeze_never_helps() {
     never_helps(
         "an HBM squeeze to 2.0",
         &["market.hbm_price.squeeze.level=2.0"],
-        true,
     );
 }
 

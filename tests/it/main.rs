@@ -12,6 +12,7 @@
 //!   and the README's GNU parallel and Slurm recipes.
 //! - `market_direction`: comparative statics of the compute market and capex under common random numbers.
 //! - `thresholds`: window arithmetic, first-hit timing, a closed-form probability, the CSV files.
+//! - `value`: fleet value, AI NPV, economic depreciation and reported earnings; the accounting life.
 //!
 //! Golden files are regenerated with `SIM_UPDATE_GOLDEN=1 cargo test --release`
 //! and reviewed like code. Slow tests run only with `SIM_SLOW_TESTS=1`.
@@ -33,3 +34,4 @@ mod shards;
 mod statistics;
 mod sweep;
 mod thresholds;
+mod value;

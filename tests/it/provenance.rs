@@ -148,7 +148,7 @@ fn explain_prints_value_unit_and_source() {
     for expected in [
         "hyperscaler.Microsoft.cash = 89.5  [$B]\n    fact msft.cash.2025-12 = 89.5 $B (Microsoft cash and short-term investments, 2025-12-31) [P]\n         Microsoft balance sheet (StockAnalysis): https://stockanalysis.com/",
         "market.rates.speed = 0.5  [per year (reversion speed)]\n    assumption: half-life",
-        "industry.required_revenue.depreciation_rate = 0.18  [share]\n    derived: 1 / 5.5 years, rounded\n      from depreciation.life = 5.5 years",
+        "hyperscaler.Microsoft.depreciation = 5.6  [$B]\n    derived: capacity × 45 / useful life / 4 per quarter\n      from capex.per_gw = 45 $B/GW",
         "lab.OpenAI.commitment.Oracle.total = 300.0  [$B]\n    fact openai.commit.oracle",
     ] {
         assert!(

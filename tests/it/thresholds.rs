@@ -70,6 +70,14 @@ metric = "market.gpu_price"
 op = "<="
 value = 0.8
 by = "2026Q3"
+
+[[threshold]]
+name = "window"
+metric = "market.gpu_price"
+op = "<="
+value = 0.8
+from = "2027Q2"
+by = "2027Q3"
 "#
     );
     let r = run(&with_thresholds(&extra, &[]), 2);
@@ -93,6 +101,9 @@ by = "2026Q3"
         "hits after `by` do not count"
     );
     assert_eq!(series(&r, "threshold.ttm", "hit_by"), vec![0.0; 8]);
+    // The price is below 0.8 from 2026Q4 on; only 2027Q2–2027Q3 count.
+    assert_eq!(series(&r, "threshold.window", "first_hit"), onehot(5));
+    assert_eq!(series(&r, "threshold.window", "hit_by"), from(5));
     for (q, cum_q) in cum.iter().enumerate() {
         let close = |got: f64, want: f64, what: &str| {
             assert!(
@@ -124,6 +135,22 @@ fn phi(x: f64) -> f64 {
             + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
     let tail = (-x * x / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt() * poly;
     if x >= 0.0 { 1.0 - tail } else { tail }
+}
+
+#[test]
+fn a_window_that_ends_before_it_starts_is_refused_at_from() {
+    let path = root().join("tests/data/deterministic.toml");
+    let text = format!(
+        "{}\n[[threshold]]\nname = \"w\"\nmetric = \"market.gpu_price\"\nop = \"<=\"\nvalue = 1\nfrom = \"2027Q3\"\nby = \"2027Q1\"\n",
+        read(&path)
+    );
+    let err = scenario::from_text(&path, &text, &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`threshold.w.from`: 2027Q3 is after `by` (2027Q1)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -181,25 +208,26 @@ fn threshold_files_are_written() {
     let mut lines = table.lines();
     assert_eq!(
         lines.next(),
-        Some("name,metric,window,op,value,by,probability,std_error,first_hit_p50,never_share")
+        Some("name,metric,window,op,value,from,by,probability,std_error,first_hit_p50,never_share")
     );
     // The base scenario's own thresholds come first; ours is the last row.
     let row: Vec<&str> = lines.last().unwrap().split(',').collect();
     assert_eq!(
-        row[..6],
+        row[..7],
         [
             "GPU index halves",
             "market.gpu_price",
             "quarter",
             "<=",
             "0.5",
+            "2026Q1",
             "2029Q4"
         ]
     );
     let (p, se, never): (f64, f64, f64) = (
-        row[6].parse().unwrap(),
         row[7].parse().unwrap(),
-        row[9].parse().unwrap(),
+        row[8].parse().unwrap(),
+        row[10].parse().unwrap(),
     );
     assert!(p > 0.5 && p < 1.0 && se > 0.0 && (p + never - 1.0).abs() < 1e-12);
     let timing = read(&out.join("threshold_timing.csv"));
