@@ -31,6 +31,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write a commented starter scenario that runs.
     Init(InitArgs),
+    /// Put the headline probabilities (with standard errors) and horizon medians of several runs side by side.
+    Compare(CompareArgs),
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +146,19 @@ pub struct ExplainArgs {
 pub enum ExplainFormat {
     Text,
     Csv,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  sim run scenarios/base.toml --out out/base\n  sim run scenarios/bubble_burst.toml --out out/bust\n  sim compare out/base out/bust\n  sim compare out/base out/bust --format csv > comparison.csv"
+)]
+pub struct CompareArgs {
+    /// Output folders of `sim run` or `sim merge`, one column each.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// `text` for reading, `csv` (measure, run, scenario, value, se) for a spreadsheet.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
 }
 
 #[derive(Debug, Args)]

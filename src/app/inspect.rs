@@ -1,7 +1,7 @@
 //! `sim validate`, `sim explain` and `sim init`: looking at scenarios
 //! without running them.
 
-use super::{AppError, build_model};
+use super::{AppError, build_model, to_stdout};
 use crate::cli::{ExplainArgs, ExplainFormat, InitArgs, ValidateArgs};
 use crate::output;
 use crate::scenario;
@@ -53,10 +53,8 @@ pub(super) fn explain(args: &ExplainArgs) -> Result<(), AppError> {
         .map_err(|d| AppError::Input(d.to_string()))?;
     print_warnings(&scenario);
     let rows = scenario::explain::rows(&scenario);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = match args.format {
-        ExplainFormat::Csv => output::write_explain_csv(&mut out, &rows),
+    to_stdout(|out| match args.format {
+        ExplainFormat::Csv => output::write_explain_csv(out, &rows),
         ExplainFormat::Text => {
             let p = &scenario.provenance;
             let facts = match &p.facts {
@@ -73,16 +71,7 @@ pub(super) fn explain(args: &ExplainArgs) -> Result<(), AppError> {
                 args.scenario.display(),
                 rows.len()
             )
-            .and_then(|_| output::write_explain_text(&mut out, &rows, &scenario.hurdles))
-        }
-    };
-    written.and_then(|_| out.flush()).or_else(|e| {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            Ok(())
-        } else {
-            Err(AppError::Io(format!(
-                "cannot write to standard output: {e}"
-            )))
+            .and_then(|_| output::write_explain_text(out, &rows, &scenario.hurdles))
         }
     })
 }

@@ -2,6 +2,7 @@
 //! glue; the work happens in the library modules it calls. One file per
 //! command family; the helpers they share are here.
 
+mod compare;
 mod inspect;
 mod merge;
 mod run;
@@ -71,7 +72,27 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
         Command::Validate(args) => inspect::validate(&args),
         Command::Explain(args) => inspect::explain(&args),
         Command::Init(args) => inspect::init(&args),
+        Command::Compare(args) => compare::compare(&args),
     }
+}
+
+/// Writes to standard output through `write`; a reader that has gone away
+/// (a closed pipe) is success.
+fn to_stdout(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock>) -> std::io::Result<()>,
+) -> Result<(), AppError> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    write(&mut out).and_then(|_| out.flush()).or_else(|e| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Ok(())
+        } else {
+            Err(AppError::Io(format!(
+                "cannot write to standard output: {e}"
+            )))
+        }
+    })
 }
 
 /// A scenario file's text, validated under some overrides, and its model.

@@ -1,5 +1,6 @@
 //! The integration tests, one binary. Modules:
 //! - `cli`: the `sim` binary end to end, exit codes and error messages (golden stderr).
+//! - `compare`: `sim compare` shows each run's own figures; bad folders are located errors.
 //! - `credit_direction`: stress never helps the stressed (common random numbers).
 //! - `golden`: `summary.csv` of the shipped scenarios at a fixed seed.
 //! - `reproducibility`: byte-identical output across thread counts and runs.
@@ -20,6 +21,7 @@
 mod balance_sheets;
 mod cli;
 mod common;
+mod compare;
 mod credit_direction;
 mod deterministic;
 mod golden;
