@@ -127,6 +127,10 @@ pub struct ValidateArgs {
     /// Also fail on warnings and on numbers that cite no source.
     #[arg(long)]
     pub strict: bool,
+    /// Print the resolved scenario as TOML (for one that `extends` another:
+    /// the parent with the child's keys merged in) instead of its parameters.
+    #[arg(long)]
+    pub resolved: bool,
 }
 
 #[derive(Debug, Args)]

@@ -30,13 +30,24 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<(), AppError> {
             return Err(AppError::Input(msg));
         }
     }
-    println!("{}: ok", args.scenario.display());
+    let inherited = scenario.provenance.inherited.as_ref();
+    if args.resolved {
+        let resolved = inherited.map_or(text.as_str(), |r| r.text.as_str());
+        return to_stdout(|out| out.write_all(resolved.as_bytes()));
+    }
     let rows = scenario::describe(&scenario);
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    for (key, value) in rows {
-        println!("  {key:width$}  {value}");
-    }
-    Ok(())
+    to_stdout(|out| {
+        writeln!(out, "{}: ok", args.scenario.display())?;
+        if let Some(r) = inherited {
+            let chain: Vec<String> = r.origins.files().map(|f| f.display().to_string()).collect();
+            writeln!(out, "  resolved from {}", chain.join(" ← "))?;
+        }
+        for (key, value) in rows {
+            writeln!(out, "  {key:width$}  {value}")?;
+        }
+        Ok(())
+    })
 }
 
 /// Prints the scenario's warnings (cited values that differ from their

@@ -186,7 +186,7 @@ fn run_manifest(
     Manifest {
         version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: path.display().to_string(),
-        scenario_sha256: sha256_hex(loaded.text.as_bytes()),
+        scenario_sha256: sha256_hex(loaded.scenario.resolved_text(&loaded.text).as_bytes()),
         seed: sim.seed,
         paths: sim.n_paths,
         antithetic: sim.antithetic,

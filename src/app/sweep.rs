@@ -217,7 +217,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
     let manifest = SweepManifest {
         version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: args.scenario.display().to_string(),
-        scenario_sha256: sha256_hex(text.as_bytes()),
+        scenario_sha256: sha256_hex(base.scenario.resolved_text(&text).as_bytes()),
         seed,
         paths: n_paths,
         overrides: base_overrides.clone(),

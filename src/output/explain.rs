@@ -7,7 +7,7 @@ use crate::scenario::{Hurdle, facts::Fact};
 use std::io::{self, Write};
 
 /// The CSV columns of `sim explain --format csv`.
-pub const EXPLAIN_COLUMNS: [&str; 9] = [
+pub const EXPLAIN_COLUMNS: [&str; 10] = [
     "path",
     "value",
     "unit",
@@ -17,6 +17,7 @@ pub const EXPLAIN_COLUMNS: [&str; 9] = [
     "as_of",
     "source_url",
     "reason",
+    "set_in",
 ];
 
 fn fact_line(f: &Fact) -> String {
@@ -56,6 +57,9 @@ pub fn write_explain_text(w: &mut impl Write, rows: &[Row], hurdles: &[Hurdle]) 
             Origin::Assumption(why) => writeln!(w, "    assumption: {why}")?,
             Origin::Override => writeln!(w, "    set on the command line")?,
             Origin::None => {}
+        }
+        if let Some(at) = &r.set_in {
+            writeln!(w, "    set in {at}")?;
         }
     }
     if !hurdles.is_empty() {
@@ -116,6 +120,7 @@ fn write_csv_rows(w: impl Write, rows: &[Row]) -> csv::Result<()> {
             &join(&|f| f.as_of.clone()),
             &join(&|f| f.source_url.clone()),
             &reason,
+            r.set_in.as_deref().unwrap_or(""),
         ])?;
     }
     out.flush()?;

@@ -15,6 +15,8 @@ pub struct Row {
     pub value: String,
     pub unit: String,
     pub source: Origin,
+    /// `file:line` that set the value, for a scenario that `extends` another.
+    pub set_in: Option<String>,
 }
 
 /// The source of a value, resolved against the fact table.
@@ -75,6 +77,10 @@ pub fn rows(s: &Scenario) -> Vec<Row> {
                 value: leaf.value.clone(),
                 unit: unit_of(s, &leaf.path),
                 source,
+                set_in: p
+                    .inherited
+                    .as_ref()
+                    .and_then(|r| r.origins.where_set(&leaf.path)),
             }
         })
         .collect()

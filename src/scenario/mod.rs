@@ -12,6 +12,7 @@ mod describe;
 pub mod diagnostic;
 pub mod explain;
 pub mod facts;
+pub mod inherit;
 pub mod overrides;
 pub mod param;
 pub mod provenance;
@@ -65,6 +66,18 @@ pub struct Scenario {
     pub provenance: Provenance,
 }
 
+impl Scenario {
+    /// The text the scenario was built from: `file_text` itself, or for a
+    /// scenario that `extends` another, the resolved document (so a
+    /// manifest's hash changes when a parent does).
+    pub fn resolved_text<'a>(&'a self, file_text: &'a str) -> &'a str {
+        self.provenance
+            .inherited
+            .as_ref()
+            .map_or(file_text, |r| r.text.as_str())
+    }
+}
+
 /// `[[hurdle]]`: a published figure and the factors it is the product of,
 /// e.g. Sequoia's $600B = $150B of GPU run-rate × 2 × 2.
 #[derive(Debug, Clone)]
@@ -106,6 +119,9 @@ pub struct Provenance {
     pub overridden: Vec<String>,
     /// Cited values that differ from their facts; hurdles not reproduced.
     pub warnings: Vec<Diagnostic>,
+    /// For a scenario that `extends` another: the resolved text and the
+    /// file each value came from.
+    pub inherited: Option<inherit::Resolved>,
 }
 /// `[[threshold]]`: a test on a metric path, e.g. annualized industry AI
 /// revenue ≥ 650 by 2030Q4.
@@ -311,8 +327,31 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
 }
 
 /// Validates scenario text as if read from `path` (a cited fact table is
-/// read relative to it).
+/// read relative to the file that names it). A scenario that `extends`
+/// another is resolved first, and its errors and warnings are reported at
+/// the file and line that set the value.
 pub fn from_text(path: &Path, text: &str, overrides: &[Override]) -> Result<Scenario, Diagnostics> {
+    let Some(resolved) = inherit::resolve(path, text)? else {
+        return from_resolved(path, text, overrides, None);
+    };
+    let origins = &resolved.origins;
+    let mut scenario = from_resolved(path, &resolved.text, overrides, Some(origins))
+        .map_err(|d| origins.relocate_all(d))?;
+    let p = &mut scenario.provenance;
+    p.warnings = std::mem::take(&mut p.warnings)
+        .into_iter()
+        .map(|d| origins.relocate(d))
+        .collect();
+    p.inherited = Some(resolved);
+    Ok(scenario)
+}
+
+fn from_resolved(
+    path: &Path,
+    text: &str,
+    overrides: &[Override],
+    origins: Option<&inherit::Origins>,
+) -> Result<Scenario, Diagnostics> {
     let shown = overrides::apply(path, text, overrides)?;
     let lifted = provenance::lift(&Source::new(path, shown.clone()));
     if !lifted.errors.is_empty() {
@@ -327,7 +366,9 @@ pub fn from_text(path: &Path, text: &str, overrides: &[Override]) -> Result<Scen
     let p = &mut scenario.provenance;
     let mut errors = Vec::new();
     if let Some((rel, span)) = &p.facts_key {
-        let file = path.parent().unwrap_or(Path::new("")).join(rel);
+        // Relative to the file that wrote `facts` (a parent's, when inherited).
+        let named_in = origins.and_then(|o| o.file_of("facts")).unwrap_or(path);
+        let file = named_in.parent().unwrap_or(Path::new("")).join(rel);
         match facts::FactTable::load(&file) {
             Ok(t) => p.facts = Some(t),
             Err(problems) => {

@@ -11,6 +11,7 @@
 //! - `shards`: `--shard K/N` then `sim merge` equals the unsharded output byte for byte.
 //! - `sweep`: `sim sweep` points equal `sim run --set`, designs, errors, monotonicity,
 //!   and the README's GNU parallel and Slurm recipes.
+//! - `inherit`: `extends`: shipped variants resolve to base but for their keys; errors at the setting file.
 //! - `market_direction`: comparative statics of the compute market and capex under common random numbers.
 //! - `thresholds`: window arithmetic, first-hit timing, a closed-form probability, the CSV files.
 //! - `value`: fleet value, AI NPV, economic depreciation and reported earnings; the accounting life.
@@ -26,6 +27,7 @@ mod credit_direction;
 mod deterministic;
 mod golden;
 mod hurdles;
+mod inherit;
 mod market_direction;
 mod plausibility;
 mod provenance;

@@ -176,7 +176,7 @@ fn explain_csv_has_one_row_per_value() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("path,value,unit,source,fact_ids,fact_values,as_of,source_url,reason")
+        Some("path,value,unit,source,fact_ids,fact_values,as_of,source_url,reason,set_in")
     );
     let rows: Vec<&str> = lines.collect();
     assert!(
