@@ -1,7 +1,7 @@
 //! `sim validate`, `sim explain` and `sim init`: looking at scenarios
 //! without running them.
 
-use super::{AppError, build_model, to_stdout};
+use super::{AppError, build_model, say, to_stdout};
 use crate::cli::{ExplainArgs, ExplainFormat, InitArgs, ValidateArgs};
 use crate::output;
 use crate::scenario;
@@ -133,16 +133,19 @@ pub(super) fn init(args: &InitArgs) -> Result<(), AppError> {
         .collect::<std::io::Result<Vec<_>>>()
         .and_then(output::commit)
         .map_err(|e| AppError::Io(format!("cannot write {name}: {e}")))?;
-    for p in staged {
-        if p.extension().is_some_and(|e| e == "csv") {
-            println!("wrote {} (the facts the scenario cites)", p.display());
-        } else {
-            println!(
-                "wrote {}; run it with: sim run {}",
-                p.display(),
-                p.display()
-            );
-        }
-    }
-    Ok(())
+    let lines: Vec<String> = staged
+        .iter()
+        .map(|p| {
+            if p.extension().is_some_and(|e| e == "csv") {
+                format!("wrote {} (the facts the scenario cites)", p.display())
+            } else {
+                format!(
+                    "wrote {}; run it with: sim run {}",
+                    p.display(),
+                    p.display()
+                )
+            }
+        })
+        .collect();
+    say(&lines)
 }

@@ -2,7 +2,8 @@
 //! sweeps into exactly the output of the unsharded job.
 
 use super::AppError;
-use super::run::print_headline;
+use super::run::headline;
+use super::say;
 use crate::cli::MergeArgs;
 use crate::engine::{self, RunResult};
 use crate::output::{self, Report};
@@ -31,10 +32,9 @@ pub(super) fn merge(args: &MergeArgs) -> Result<(), AppError> {
         }
     };
     if !args.quiet {
-        println!("merged {} shards", parts.len());
-        for p in written {
-            println!("wrote {}", p.display());
-        }
+        let mut lines = vec![format!("merged {} shards", parts.len())];
+        lines.extend(written.iter().map(|p| format!("wrote {}", p.display())));
+        say(&lines)?;
     }
     Ok(())
 }
@@ -108,7 +108,7 @@ fn merge_run(
     let written = output::write_report(out, &report)
         .map_err(|e| AppError::Io(format!("cannot write results to {}: {e}", out.display())))?;
     if !quiet {
-        print_headline(&report);
+        say(&headline(&report))?;
     }
     Ok(written)
 }

@@ -95,6 +95,12 @@ fn to_stdout(
     })
 }
 
+/// Prints `lines` on standard output; a closed pipe is success.
+fn say(lines: &[String]) -> Result<(), AppError> {
+    use std::io::Write;
+    to_stdout(|out| lines.iter().try_for_each(|l| writeln!(out, "{l}")))
+}
+
 /// A scenario file's text, validated under some overrides, and its model.
 struct Loaded {
     text: String,

@@ -2,7 +2,7 @@
 
 use super::{
     AppError, Loaded, check_memory, default_out_dir, load, report_meta, run_manifest,
-    run_overrides, sha256_hex, threads_flag,
+    run_overrides, say, sha256_hex, threads_flag,
 };
 use crate::cli::RunArgs;
 use crate::engine::{self, RunConfig};
@@ -75,18 +75,17 @@ fn run_whole(
         ))
     })?;
     if !args.quiet {
-        println!(
+        let mut lines = vec![format!(
             "{} paths × {} quarters in {:.2} s ({:.0} paths/s, {} threads)",
             cfg.n_paths,
             meta.quarters.len(),
             seconds,
             manifest.paths_per_second,
             result.threads
-        );
-        print_headline(&report);
-        for path in written {
-            println!("wrote {}", path.display());
-        }
+        )];
+        lines.extend(headline(&report));
+        lines.extend(written.iter().map(|p| format!("wrote {}", p.display())));
+        say(&lines)?;
     }
     Ok(())
 }
@@ -161,58 +160,61 @@ fn run_shard(
     ];
     output::commit(staged).map_err(io)?;
     if !args.quiet {
-        println!(
-            "shard {shard}: paths {first_path}..{last_path} of {} in {seconds:.2} s; wrote {}",
-            cfg.n_paths,
-            out_dir.display()
-        );
-        println!(
-            "when all {} shards are done: sim merge <their folders> --out DIR",
-            shard.count
-        );
+        say(&[
+            format!(
+                "shard {shard}: paths {first_path}..{last_path} of {} in {seconds:.2} s; wrote {}",
+                cfg.n_paths,
+                out_dir.display()
+            ),
+            format!(
+                "when all {} shards are done: sim merge <their folders> --out DIR",
+                shard.count
+            ),
+        ])?;
     }
     Ok(())
 }
 
-/// A few horizon figures on standard output: what a user looks at first.
-pub(super) fn print_headline(report: &Report) {
+/// A few horizon figures for standard output: what a user looks at first.
+pub(super) fn headline(report: &Report) -> Vec<String> {
+    let mut lines = Vec::new();
     let meta = report.meta;
     let nq = meta.quarters.len();
     let last = meta.quarters[nq - 1];
     let cells = &report.result.cells;
-    println!("at {last} (median [p05, p95]):");
+    lines.push(format!("at {last} (median [p05, p95]):"));
     for (m, name) in meta.metrics.iter().enumerate() {
         let c = &cells[m * nq + nq - 1];
         if name.entity == "regime" {
-            println!(
+            lines.push(format!(
                 "  P(regime = {}) = {:.3} ± {:.4} (SE)",
                 name.metric, c.mean, c.mean_se
-            );
+            ));
         } else if name.entity == "market" && name.metric != "gpu_jumps" {
-            println!(
+            lines.push(format!(
                 "  {}.{} = {:.4} [{:.4}, {:.4}]",
                 name.entity, name.metric, c.quantiles[2], c.quantiles[0], c.quantiles[4]
-            );
+            ));
         }
     }
     for e in meta.events.iter().filter(|e| is_headline_event(&e.event)) {
         let c = &cells[e.by * nq + nq - 1];
-        println!(
+        lines.push(format!(
             "  P({} {} by {last}) = {:.3} ± {:.4} (SE)",
             e.entity, e.event, c.mean, c.mean_se
-        );
+        ));
     }
     for b in &meta.breakevens {
         let c = &cells[b.above_water * nq + nq - 1];
-        println!(
+        lines.push(format!(
             "  P({} AI NPV > 0 at {last}) = {:.3} ± {:.4} (SE)",
             b.entity, c.mean, c.mean_se
-        );
+        ));
         let c = &cells[b.payback_by * nq + nq - 1];
-        println!(
+        lines.push(format!(
             "  P({} AI cash payback by {last}) = {:.3} ± {:.4} (SE)",
             b.entity, c.mean, c.mean_se
-        );
+        ));
     }
     for t in &meta.thresholds {
         let c = &cells[t.hit_by * nq + t.by_idx];
@@ -222,9 +224,10 @@ pub(super) fn print_headline(report: &Report) {
             i if i == t.by_idx => format!("in {by}"),
             i => format!("from {} by {by}", meta.quarters[i]),
         };
-        println!(
+        lines.push(format!(
             "  P({}: {} {} {} {when}) = {:.3} ± {:.4} (SE)",
             t.name, t.metric, t.op, t.value, c.mean, c.mean_se
-        );
+        ));
     }
+    lines
 }

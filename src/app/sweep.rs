@@ -10,7 +10,7 @@
 //! `--seed`, so its outputs are byte-identical to that run's.
 
 use super::{
-    AppError, check_memory, default_out_dir, load, report_meta, run_manifest, run_overrides,
+    AppError, check_memory, default_out_dir, load, report_meta, run_manifest, run_overrides, say,
     sha256_hex, threads_flag, worker_threads,
 };
 use crate::cli::SweepArgs;
@@ -274,7 +274,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
     staged.extend(points_dir);
     let written = output::commit(staged).map_err(io)?;
     if !args.quiet {
-        report_done(&manifest, &mine, args.shard, seconds, &written, &out_dir);
+        report_done(&manifest, &mine, args.shard, seconds, &written, &out_dir)?;
     }
     Ok(())
 }
@@ -307,23 +307,25 @@ fn report_done(
     seconds: f64,
     written: &[std::path::PathBuf],
     out_dir: &Path,
-) {
+) -> Result<(), AppError> {
+    let mut lines = Vec::new();
     let which = match shard {
         Some(s) => format!("shard {s}: {} of {} points", mine.len(), manifest.points),
         None => format!("{} points", manifest.points),
     };
-    println!(
+    lines.push(format!(
         "{which} × {} paths in {seconds:.2} s ({:.0} paths/s, {} threads); {}",
         manifest.paths, manifest.paths_per_second, manifest.threads, manifest.design
-    );
+    ));
     for p in written {
-        println!("wrote {}", p.display());
+        lines.push(format!("wrote {}", p.display()));
     }
     if let Some(s) = shard {
-        println!(
+        lines.push(format!(
             "when all {} shards are done: sim merge <their folders> --out DIR (this one is {})",
             s.count,
             out_dir.display()
-        );
+        ));
     }
+    say(&lines)
 }

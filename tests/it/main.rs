@@ -1,4 +1,5 @@
 //! The integration tests, one binary. Modules:
+//! - `closed_pipe`: every command exits 0 when nobody reads its standard output.
 //! - `cli`: the `sim` binary end to end, exit codes and error messages (golden stderr).
 //! - `compare`: `sim compare` shows each run's own figures; bad folders are located errors.
 //! - `credit_direction`: stress never helps the stressed (common random numbers).
@@ -21,6 +22,7 @@
 
 mod balance_sheets;
 mod cli;
+mod closed_pipe;
 mod common;
 mod compare;
 mod credit_direction;
