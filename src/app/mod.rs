@@ -132,12 +132,21 @@ fn run_overrides(set: &[Override], paths: Option<u64>, seed: Option<u64>) -> Vec
     overrides
 }
 
-/// `--threads` as the engine takes it (0: one per core); 0 is refused.
+/// The most worker threads a run takes: far above any machine's cores,
+/// far below what the operating system lets a process start.
+pub const MAX_THREADS: usize = 1024;
+
+/// `--threads` as the engine takes it (0: one per core); 0 and more than
+/// [`MAX_THREADS`] are refused.
 fn threads_flag(threads: Option<usize>) -> Result<usize, AppError> {
     match threads {
         Some(0) => Err(AppError::Input(
             "--threads must be at least 1 (omit it to use every core)".into(),
         )),
+        Some(t) if t > MAX_THREADS => Err(AppError::Input(format!(
+            "--threads {t} is more than sim runs (at most {MAX_THREADS}); this machine has {} cores: omit --threads to use them all",
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        ))),
         Some(t) => Ok(t),
         None => Ok(0),
     }

@@ -134,11 +134,17 @@ pub enum EngineError {
 
 /// Bytes a run will hold at its peak, roughly.
 pub fn memory_estimate(n_cells: usize, threads: usize, sample_paths: u64) -> u64 {
+    // Saturating: a huge flag gives a huge estimate, never a wrapped small one.
     let cells = n_cells as u64;
-    let histograms = (threads.max(1) as u64 + 1) * cells * HISTOGRAM_BYTES_ESTIMATE;
-    let batch = BATCH_CHUNKS * cells * std::mem::size_of::<Moments>() as u64;
-    let samples = 2 * sample_paths * cells * 8;
-    histograms + batch + samples
+    let histograms = (threads.max(1) as u64)
+        .saturating_add(1)
+        .saturating_mul(cells)
+        .saturating_mul(HISTOGRAM_BYTES_ESTIMATE);
+    let batch = BATCH_CHUNKS
+        .saturating_mul(cells)
+        .saturating_mul(std::mem::size_of::<Moments>() as u64);
+    let samples = sample_paths.saturating_mul(cells).saturating_mul(16);
+    histograms.saturating_add(batch).saturating_add(samples)
 }
 
 /// What one shard of a run produces: the aligned blocks of its chunk range
@@ -361,4 +367,14 @@ pub fn finish(
         })
         .collect();
     Ok((cells, samples))
+}
+
+#[cfg(test)]
+mod memory_tests {
+    #[test]
+    fn the_memory_estimate_saturates_instead_of_wrapping() {
+        assert_eq!(super::memory_estimate(7180, usize::MAX, u64::MAX), u64::MAX);
+        let two_threads = super::memory_estimate(7180, 2, 0);
+        assert!(two_threads > 0 && two_threads < super::MEMORY_LIMIT_BYTES);
+    }
 }

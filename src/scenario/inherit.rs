@@ -123,14 +123,15 @@ fn resolve_chain(
     let parent = path.parent().unwrap_or(Path::new("")).join(rel);
     let me = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     chain.push(me);
-    let parent_text = match std::fs::read_to_string(&parent) {
+    let parent_text = match super::read_text(&parent) {
         Ok(t) => t,
-        Err(e) => {
+        Err(super::LoadError::Io(_, e)) => {
             return fail(
                 format!("cannot read the parent scenario {}: {e}", parent.display()),
                 Some("`extends` is a path relative to this file".into()),
             );
         }
+        Err(super::LoadError::Invalid(d)) => return Err(d),
     };
     let canonical = parent.canonicalize().unwrap_or_else(|_| parent.clone());
     if let Some(at) = chain.iter().position(|p| *p == canonical) {

@@ -309,9 +309,17 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, LoadError> 
     from_text(path, &text, overrides).map_err(LoadError::Invalid)
 }
 
+/// The largest scenario file read (the shipped base is about 40 KiB): a
+/// bigger file is refused before it is read, not after seconds of parsing.
+pub const MAX_SCENARIO_BYTES: u64 = 4 << 20;
+
 /// Reads a scenario file: an unreadable file is an I/O failure, a file that
-/// is not UTF-8 text is invalid input.
+/// is not UTF-8 text or is larger than [`MAX_SCENARIO_BYTES`] is invalid input.
 pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    if let Some(message) = too_big(path) {
+        let d = Source::new(path, String::new()).at(None, "", message);
+        return Err(LoadError::Invalid(Diagnostics(vec![d])));
+    }
     std::fs::read_to_string(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::InvalidData {
             let d = Source::new(path, String::new()).at(
@@ -323,6 +331,18 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
         } else {
             LoadError::Io(path.to_path_buf(), e)
         }
+    })
+}
+
+/// Why `path` is too big to be a scenario, if it is.
+fn too_big(path: &Path) -> Option<String> {
+    let len = std::fs::metadata(path).ok()?.len();
+    (len > MAX_SCENARIO_BYTES).then(|| {
+        format!(
+            "the file is {:.1} MiB; a scenario may be at most {} MiB (the shipped base is about 40 KiB)",
+            len as f64 / (1u64 << 20) as f64,
+            MAX_SCENARIO_BYTES >> 20
+        )
     })
 }
 

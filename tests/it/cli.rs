@@ -340,3 +340,50 @@ fn non_utf8_file_is_bad_input_and_every_problem_is_reported() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_thread_count_no_machine_can_use_is_refused_at_once() {
+    for cmd in ["run", "sweep"] {
+        let mut args = vec![cmd, "scenarios/base.toml", "--paths", "8"];
+        if cmd == "sweep" {
+            args.extend(["--vary", "lab.OpenAI.hazard=0.1"]);
+        }
+        for threads in ["18446744073709551615", "1025"] {
+            let started = std::time::Instant::now();
+            let out = sim()
+                .args(&args)
+                .args(["--threads", threads, "--out", "/nonexistent/never"])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            assert_eq!(out.status.code(), Some(1), "{cmd} {threads}: {stderr}");
+            assert!(
+                stderr.contains(&format!(
+                    "--threads {threads} is more than sim runs (at most 1024)"
+                )),
+                "{stderr}"
+            );
+            // Refused before any thread is spawned (the bug spawned them until the
+            // process limit); a generous bound for a loaded machine.
+            assert!(started.elapsed().as_secs() < 10);
+        }
+    }
+}
+
+#[test]
+fn a_scenario_file_above_the_size_limit_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.toml");
+    let base = read(&root().join("scenarios/base.toml"));
+    let padding = format!("#{}\n", "x".repeat(99)).repeat(45_000);
+    std::fs::write(&big, base + &padding).unwrap();
+    for cmd in ["validate", "run", "explain"] {
+        let out = sim().arg(cmd).arg(&big).output().unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{cmd}: {stderr}");
+        assert!(
+            stderr.contains("MiB; a scenario may be at most 4 MiB"),
+            "{cmd}: {stderr}"
+        );
+    }
+}
