@@ -175,6 +175,16 @@ fn run_shard(
     Ok(())
 }
 
+/// ` ± SE (SE)`, or nothing when the standard error does not exist (a
+/// run of one antithetic pair, as a deterministic scenario uses).
+fn se(se: f64) -> String {
+    if se.is_finite() {
+        format!(" ± {se:.4} (SE)")
+    } else {
+        String::new()
+    }
+}
+
 /// A few horizon figures for standard output: what a user looks at first.
 pub(super) fn headline(report: &Report) -> Vec<String> {
     let mut lines = Vec::new();
@@ -187,8 +197,10 @@ pub(super) fn headline(report: &Report) -> Vec<String> {
         let c = &cells[m * nq + nq - 1];
         if name.entity == "regime" {
             lines.push(format!(
-                "  P(regime = {}) = {:.3} ± {:.4} (SE)",
-                name.metric, c.mean, c.mean_se
+                "  P(regime = {}) = {:.3}{}",
+                name.metric,
+                c.mean,
+                se(c.mean_se)
             ));
         } else if name.entity == "market" && name.metric != "gpu_jumps" {
             lines.push(format!(
@@ -200,20 +212,27 @@ pub(super) fn headline(report: &Report) -> Vec<String> {
     for e in meta.events.iter().filter(|e| is_headline_event(&e.event)) {
         let c = &cells[e.by * nq + nq - 1];
         lines.push(format!(
-            "  P({} {} by {last}) = {:.3} ± {:.4} (SE)",
-            e.entity, e.event, c.mean, c.mean_se
+            "  P({} {} by {last}) = {:.3}{}",
+            e.entity,
+            e.event,
+            c.mean,
+            se(c.mean_se)
         ));
     }
     for b in &meta.breakevens {
         let c = &cells[b.above_water * nq + nq - 1];
         lines.push(format!(
-            "  P({} AI NPV > 0 at {last}) = {:.3} ± {:.4} (SE)",
-            b.entity, c.mean, c.mean_se
+            "  P({} AI NPV > 0 at {last}) = {:.3}{}",
+            b.entity,
+            c.mean,
+            se(c.mean_se)
         ));
         let c = &cells[b.payback_by * nq + nq - 1];
         lines.push(format!(
-            "  P({} AI cash payback by {last}) = {:.3} ± {:.4} (SE)",
-            b.entity, c.mean, c.mean_se
+            "  P({} AI cash payback by {last}) = {:.3}{}",
+            b.entity,
+            c.mean,
+            se(c.mean_se)
         ));
     }
     for t in &meta.thresholds {
@@ -225,8 +244,13 @@ pub(super) fn headline(report: &Report) -> Vec<String> {
             i => format!("from {} by {by}", meta.quarters[i]),
         };
         lines.push(format!(
-            "  P({}: {} {} {} {when}) = {:.3} ± {:.4} (SE)",
-            t.name, t.metric, t.op, t.value, c.mean, c.mean_se
+            "  P({}: {} {} {} {when}) = {:.3}{}",
+            t.name,
+            t.metric,
+            t.op,
+            t.value,
+            c.mean,
+            se(c.mean_se)
         ));
     }
     lines

@@ -387,3 +387,20 @@ fn a_scenario_file_above_the_size_limit_is_refused_before_it_is_read() {
         );
     }
 }
+
+#[test]
+fn a_deterministic_run_prints_no_nan_standard_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sim()
+        .args(["run", "scenarios/back_of_envelope.toml", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success());
+    assert!(
+        stdout.contains("P(lab.OpenAI default by 2030Q4) = 0.000\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("NaN"), "{stdout}");
+}
