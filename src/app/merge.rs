@@ -46,6 +46,42 @@ fn missing_part(dir: &Path, what: &str) -> AppError {
     ))
 }
 
+/// Each shard's `partial.json` must describe its `state.bin` (as many
+/// cells as metrics × quarters) and the job's paths must be the chunks the
+/// shards cover: a file edited by hand is named with what disagrees.
+fn check_shapes(
+    parts: &[(PathBuf, PartialInfo)],
+    partials: &[engine::Partial],
+    n_paths: u64,
+) -> Result<(), AppError> {
+    for ((dir, info), p) in parts.iter().zip(partials) {
+        let Some(run) = info.run.as_ref() else {
+            return Err(missing_part(dir, "run"));
+        };
+        let (metrics, quarters) = (run.meta.metrics.len(), run.meta.quarters.len());
+        let held = p.histograms.len();
+        if metrics * quarters != held || p.blocks.iter().any(|b| b.moments.len() != held) {
+            return Err(AppError::Input(format!(
+                "{}: partial.json lists {metrics} metrics × {quarters} quarters = {} cells, but {} holds {held}; the file was edited or damaged, rerun shard {}",
+                dir.display(),
+                metrics * quarters,
+                partial::STATE_FILE,
+                info.shard
+            )));
+        }
+    }
+    let covered = partials.iter().map(|p| p.chunks.end).max().unwrap_or(0);
+    let expected = engine::n_chunks(n_paths);
+    if covered != expected {
+        return Err(AppError::Input(format!(
+            "{}: identity.paths = {n_paths} makes {expected} chunks of {} paths, but the shards' results cover {covered}; the files were edited or come from different runs",
+            parts[0].0.display(),
+            engine::CHUNK_PATHS
+        )));
+    }
+    Ok(())
+}
+
 fn merge_run(
     parts: &[(PathBuf, PartialInfo)],
     out: &Path,
@@ -86,7 +122,14 @@ fn merge_run(
         .ok_or_else(|| missing_part(&parts[0].0, "run"))?;
     let meta = &first.meta;
     let n_paths = parts[0].1.identity.paths;
-    let (cells, samples) = engine::finish(&meta.metrics, meta.quarters.len(), n_paths, partials)?;
+    check_shapes(parts, &partials, n_paths)?;
+    // Anything else inconsistent is in the files merge was given.
+    let (cells, samples) = engine::finish(&meta.metrics, meta.quarters.len(), n_paths, partials)
+        .map_err(|e| {
+            AppError::Input(format!(
+                "the shards' partial results do not fit together: {e}; rerun the shards"
+            ))
+        })?;
     let result = RunResult {
         cells,
         samples,

@@ -257,3 +257,58 @@ fn bad_shard_flags_are_refused() {
         assert!(err.contains("--shard"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn merge_names_what_a_hand_edited_partial_json_gets_wrong() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shards: Vec<PathBuf> = (0..2)
+        .map(|k| {
+            let out = tmp.path().join(format!("s{k}"));
+            sim()
+                .args(run_args("4096"))
+                .args(["--shard", &format!("{k}/2"), "--out"])
+                .arg(&out)
+                .assert()
+                .success();
+            out
+        })
+        .collect();
+    let originals: Vec<String> = shards
+        .iter()
+        .map(|d| std::fs::read_to_string(d.join("partial.json")).unwrap())
+        .collect();
+    // Edits `partial.json` of the shards in `which` with `edit`, merges, and
+    // restores the files.
+    let tampered = |which: &[usize], edit: &dyn Fn(&mut serde_json::Value)| -> String {
+        for &k in which {
+            let mut v: serde_json::Value = serde_json::from_str(&originals[k]).unwrap();
+            edit(&mut v);
+            std::fs::write(shards[k].join("partial.json"), v.to_string()).unwrap();
+        }
+        let e = merge_fails(&[&shards[0], &shards[1]]);
+        for (k, text) in originals.iter().enumerate() {
+            std::fs::write(shards[k].join("partial.json"), text).unwrap();
+        }
+        assert!(!e.contains("bug") && !e.contains("internal"), "{e}");
+        e
+    };
+    let e = tampered(&[1], &|v| {
+        v["run"]["meta"]["metrics"].as_array_mut().unwrap().pop();
+    });
+    assert!(
+        e.contains("s1: partial.json lists") && e.contains("cells, but state.bin holds"),
+        "{e}"
+    );
+    let e = tampered(&[0], &|v| {
+        v["run"]["meta"]["quarters"].as_array_mut().unwrap().pop();
+    });
+    assert!(
+        e.contains("s0: partial.json lists") && e.contains("× 19 quarters"),
+        "{e}"
+    );
+    let e = tampered(&[0, 1], &|v| v["identity"]["paths"] = 9000.into());
+    assert!(
+        e.contains("identity.paths = 9000 makes 9 chunks") && e.contains("cover 4"),
+        "{e}"
+    );
+}
