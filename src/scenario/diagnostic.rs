@@ -145,7 +145,15 @@ impl Source {
             .rev()
             .map(str::trim)
             .find(|l| l.starts_with('['))
-            .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+            .map(|l| {
+                // The header ends at its first `]`: a trailing comment is
+                // not part of the key.
+                let end = l.find(']').map_or(l.len(), |i| i + 1);
+                l[..end]
+                    .trim_matches(|c| c == '[' || c == ']')
+                    .trim()
+                    .to_string()
+            });
         let line = self.text[line_start..].lines().next().unwrap_or("");
         let key = line
             .split_once('=')
@@ -241,6 +249,18 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_comment_after_a_table_header_is_not_part_of_the_key() {
+        // A line that does not parse, under a header with a comment.
+        let text = "[market.rates]        # short rate, Vasicek (a [note])\nvol = = 1\n";
+        let s = Source::new(Path::new("x.toml"), text.to_string());
+        assert_eq!(s.key_at(text.find("vol").unwrap()), "market.rates.vol");
+        let text = "[[hyperscaler]]   # one company\nname = = 1\n";
+        let s = Source::new(Path::new("x.toml"), text.to_string());
+        assert_eq!(s.key_at(text.find("name").unwrap()), "hyperscaler.name");
+    }
+
     use super::*;
 
     #[test]
