@@ -27,7 +27,7 @@
 //! (`ln D = ln D* − ε · ln(P_{q−1} / P_start)`), so cheaper compute raises
 //! the quantity demanded (Jevons) and scarcity rations it.
 
-use super::value::ValueRates;
+use super::value::{QuarterFactors, ValueRates};
 use crate::process::DT_YEARS;
 use crate::scenario::companies::IndustryNumbers;
 
@@ -75,8 +75,10 @@ pub struct ComputePath {
     pub committed: usize,
     /// Share of capacity surviving a quarter's obsolescence.
     pub keep: f64,
-    /// The rates a fleet's future earnings are valued at (`value.rs`).
+    /// The rates a fleet's future earnings are valued at (`value.rs`),
+    /// and their factors at the end of each quarter.
     pub value: ValueRates,
+    pub value_at: Vec<QuarterFactors>,
 }
 
 impl ComputePath {
@@ -101,6 +103,8 @@ impl ComputePath {
         self.opex_factor = annuity(ind.cost_of_capital + delta, life);
         self.revenue_factor = annuity(ind.cost_of_capital + delta + fall, life);
         self.value = ValueRates::new(ind.cost_of_capital, delta, fall, life);
+        self.value_at.clear();
+        self.value_at.extend((0..nq).map(|q| self.value.quarter(q)));
         self.gpu_hours_bn = gpus_per_gw * HOURS_PER_YEAR / 1e9;
         let power_growth = (1.0 + ind.power_growth).ln();
         self.power.clear();

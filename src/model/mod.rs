@@ -189,6 +189,7 @@ impl Economy {
             power_gw: cp.power[q],
             keep: cp.keep,
             value: cp.value,
+            value_at: cp.value_at[q],
             long_run_revenue: cp.revenue_per_unit(anchor),
             z_core: z[CORE_OCF],
             contagion_spread: flows.contagion_spread,

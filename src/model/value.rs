@@ -84,11 +84,29 @@ impl ValueRates {
         }
     }
 
-    /// The discount factor at the end of quarter `q`.
-    #[inline]
-    pub fn discount_factor(&self, q: usize) -> f64 {
-        (-self.discount * (q + 1) as f64 * DT_YEARS).exp()
+    /// What every company's valuation needs at the end of quarter `q`,
+    /// computed once a path rather than once per company and quarter.
+    pub fn quarter(&self, q: usize) -> QuarterFactors {
+        let left = (self.life / 2.0 - (q + 1) as f64 * DT_YEARS).max(0.0);
+        QuarterFactors {
+            discount: (-self.discount * (q + 1) as f64 * DT_YEARS).exp(),
+            left,
+            legacy_revenue: annuity(self.revenue_k, left),
+            legacy_opex: annuity(self.opex_k, left),
+        }
     }
+}
+
+/// The valuation's factors at the end of one quarter.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QuarterFactors {
+    /// The discount factor `e^(−r·t)`.
+    pub discount: f64,
+    /// Economic life left to the fleet in service at the start, years.
+    left: f64,
+    /// `A(r+δ+g, left)` and `A(r+δ, left)` for that fleet.
+    legacy_revenue: f64,
+    legacy_opex: f64,
 }
 
 /// One company's fleet, as its value needs it.
@@ -165,27 +183,41 @@ impl Fleet {
     /// quarter on the long-run cost is lower by `g` and the premium by
     /// `g + κ`), plus the capex in progress.
     #[inline]
-    pub fn value(&self, rates: &ValueRates, compute: f64, gw: f64, e: Earnings, q: usize) -> f64 {
-        let left = (rates.life / 2.0 - (q + 1) as f64 * DT_YEARS).max(0.0);
+    pub fn value(
+        &self,
+        rates: &ValueRates,
+        at: &QuarterFactors,
+        compute: f64,
+        gw: f64,
+        e: Earnings,
+    ) -> f64 {
         let new_compute = (compute - self.legacy).max(0.0);
         let new_gw = (gw - self.legacy).max(0.0);
         // Σ c_v · A(k, L − a_v) over the vintages, and the start's fleet.
-        let years = |k: f64, tail: f64, sum: f64, new: f64| {
-            (new - tail * sum) / k + self.legacy * annuity(k, left)
+        let years = |k: f64, tail: f64, sum: f64, new: f64, legacy: f64| {
+            (new - tail * sum) / k + self.legacy * legacy
         };
         let revenue_years = years(
             rates.revenue_k,
             rates.revenue_tail,
             self.revenue_sum,
             new_compute,
+            at.legacy_revenue,
         );
         let premium_years = years(
             self.premium_k,
             self.premium_tail,
             self.premium_sum,
             new_compute,
+            annuity(self.premium_k, at.left),
         );
-        let opex_years = years(rates.opex_k, rates.opex_tail, self.opex_sum, new_gw);
+        let opex_years = years(
+            rates.opex_k,
+            rates.opex_tail,
+            self.opex_sum,
+            new_gw,
+            at.legacy_opex,
+        );
         let earning = e.long_run * rates.fall_quarter * revenue_years
             + (e.now - e.long_run) * self.premium_fade * premium_years
             - e.opex_per_gw * opex_years;
@@ -222,7 +254,7 @@ mod tests {
             fleet.age(&rates, keep, g, g * per);
             gw = gw * keep + g;
             compute = compute * keep + g * per;
-            let got = fleet.value(&rates, compute, gw, e, q);
+            let got = fleet.value(&rates, &rates.quarter(q), compute, gw, e);
             // Each vintage by hand.
             let mut want = 0.0;
             for (v, &(g, per)) in arrivals[..=q].iter().enumerate() {
@@ -248,7 +280,7 @@ mod tests {
             now: 0.0,
             opex_per_gw: 1.5,
         };
-        assert_eq!(fleet.value(&rates, 1.0, 1.0, idle, 0), 7.0);
+        assert_eq!(fleet.value(&rates, &rates.quarter(0), 1.0, 1.0, idle), 7.0);
         // A zero rate is its limit, not a division by zero.
         let flat = ValueRates::new(0.0, 0.0, 0.0, 4.0);
         let e = Earnings {
@@ -256,7 +288,7 @@ mod tests {
             now: 1.0,
             opex_per_gw: 0.0,
         };
-        let v = Fleet::start(&flat, 0.0, 1.0, 0.0).value(&flat, 1.0, 1.0, e, 0);
+        let v = Fleet::start(&flat, 0.0, 1.0, 0.0).value(&flat, &flat.quarter(0), 1.0, 1.0, e);
         assert!((v - 1.75).abs() < 1e-6, "{v}");
     }
 }

@@ -67,7 +67,7 @@ mod operate;
 
 use super::compute::ComputePath;
 use super::metrics::{EventIds, EventState};
-use super::value::{Earnings, Fleet, ValueRates};
+use super::value::{Earnings, Fleet, QuarterFactors, ValueRates};
 use super::{MetricId, MetricRegistry};
 use crate::process::DT_YEARS;
 use crate::scenario::Hyperscaler;
@@ -259,6 +259,7 @@ pub struct Conditions {
     /// The rates fleets are valued at, and the revenue a year of a unit of
     /// compute at the long-run cost of compute ($B).
     pub value: ValueRates,
+    pub value_at: QuarterFactors,
     pub long_run_revenue: f64,
     pub z_core: f64,
     pub contagion_spread: f64,

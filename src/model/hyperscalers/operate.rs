@@ -76,9 +76,13 @@ impl Hyperscalers {
                 now: cond.revenue_per_unit * utilisation,
                 opex_per_gw: ind.opex_per_gw,
             };
-            let value = st
-                .fleet
-                .value(&cond.value, st.compute, st.capacity, earnings, q);
+            let value = st.fleet.value(
+                &cond.value,
+                &cond.value_at,
+                st.compute,
+                st.capacity,
+                earnings,
+            );
 
             // Debt service falls due; a company that cannot pay it and
             // cannot borrow defaults (absorbing) and pays none of it.
@@ -190,7 +194,7 @@ impl Hyperscalers {
             st.distressed = distress;
             let ai_cash_flow = ai_revenue + recovered[i] - ai_opex - st.capex;
             st.cumulative_ai += ai_cash_flow;
-            let disc = cond.value.discount_factor(q);
+            let disc = cond.value_at.discount;
             st.npv_cash += disc * ai_cash_flow;
             let ai_npv = st.npv_cash + disc * value - st.start_investment;
             let economic_depreciation = st.last_value + st.capex - value;
