@@ -63,7 +63,14 @@ pub(super) fn explain(args: &ExplainArgs) -> Result<(), AppError> {
     let scenario = scenario::from_text(&args.scenario, &text, &args.set)
         .map_err(|d| AppError::Input(d.to_string()))?;
     print_warnings(&scenario);
-    let rows = scenario::explain::rows(&scenario);
+    let mut rows = scenario::explain::rows(&scenario);
+    for r in rows.iter_mut().filter(|r| r.path.ends_with(".metric")) {
+        let name = r.value.trim_matches('"');
+        r.note = name
+            .split_once('.')
+            .and_then(|(entity, metric)| crate::model::revenue_layer(entity, metric))
+            .map(|layer| format!("tests the {layer}"));
+    }
     to_stdout(|out| match args.format {
         ExplainFormat::Csv => output::write_explain_csv(out, &rows),
         ExplainFormat::Text => {

@@ -5,7 +5,21 @@
 //! recurring_ai_revenue = ai_revenue − recoveries: without the one-off recoveries on
 //!                        defaulted contracts, so a default's lump does not count
 //!                        as a year of revenue against the hurdles
-//! end_user_ai_revenue  = Σ labs' revenue + Σ rental revenue (what end customers pay)
+//! ai_services_revenue  = rental_revenue × services_per_compute × e^(monetisation_growth · t):
+//!                        what end users pay for AI services and products run on
+//!                        the market's compute (cloud AI, copilots, ads), t in years
+//!                        from the start; it moves with the compute market's price,
+//!                        demand, regime and shocks, and with monetisation
+//! end_user_ai_revenue  = Σ labs' revenue + ai_services_revenue: what consumers and
+//!                        enterprises pay for AI (the layer JPMorgan and Sequoia mean)
+//! provider_share       = recurring_ai_revenue / end_user_ai_revenue: providers' revenue
+//!                        as a share of it (above 1 when the compute's value exceeds
+//!                        what end users pay for it: Sequoia's hole)
+//! lab_share            = Σ labs' revenue / end_user_ai_revenue
+//! sequoia_required     = sequoia_multiple × 4 × supplier_revenue: Sequoia's form, end-user
+//!                        revenue needed a year = 2 (GPUs are half the cost of a data
+//!                        centre) × 2 (a 50% end-user margin) × annual accelerator spend
+//! sequoia_coverage     = 4 × end_user_ai_revenue / sequoia_required
 //! supplier_revenue     = capex × accelerator share of the cost of a GW at today's prices
 //! hbm_revenue          = capex × HBM share of the cost of a GW × (1 − supplier_margin):
 //!                        memory makers sell to the accelerator vendors, so their
@@ -26,10 +40,11 @@
 //! Flows are per quarter ($B); `required_revenue` is per year, like the
 //! published hurdles it is compared with (JPMorgan's $650B, Sequoia's $600B).
 
-use super::credit::RATIO_CAP;
+use super::credit::{RATIO_CAP, ratio};
 use super::hyperscalers::Totals;
 use super::{MetricId, MetricRegistry};
 use crate::engine::Recorder;
+use crate::process::DT_YEARS;
 use crate::scenario::companies::IndustryNumbers;
 
 #[derive(Debug, Clone)]
@@ -50,6 +65,11 @@ struct Ids {
     ai_revenue: MetricId,
     recurring_ai_revenue: MetricId,
     end_user_ai_revenue: MetricId,
+    ai_services_revenue: MetricId,
+    provider_share: MetricId,
+    lab_share: MetricId,
+    sequoia_required: MetricId,
+    sequoia_coverage: MetricId,
     lab_revenue: MetricId,
     lab_payments: MetricId,
     rental_revenue: MetricId,
@@ -99,6 +119,11 @@ impl Industry {
                 ai_revenue: add("ai_revenue"),
                 recurring_ai_revenue: add("recurring_ai_revenue"),
                 end_user_ai_revenue: add("end_user_ai_revenue"),
+                ai_services_revenue: add("ai_services_revenue"),
+                provider_share: add("provider_share"),
+                lab_share: add("lab_share"),
+                sequoia_required: add("sequoia_required"),
+                sequoia_coverage: add("sequoia_coverage"),
                 lab_revenue: add("lab_revenue"),
                 lab_payments: add("lab_payments"),
                 rental_revenue: add("rental_revenue"),
@@ -137,11 +162,13 @@ impl Industry {
         // Companies' AI revenue leaves out recoveries on defaulted
         // contracts.
         let recurring = t.ai_revenue - t.contract_payments;
-        let coverage = if required > 0.0 {
-            (4.0 * recurring / required).min(RATIO_CAP)
-        } else {
-            RATIO_CAP
-        };
+        let coverage = ratio(4.0 * recurring, required);
+        let years = q as f64 * DT_YEARS;
+        let services =
+            t.rental_revenue * ind.services_per_compute * (ind.monetisation_growth * years).exp();
+        let end_user = x.lab_revenue + services;
+        let supplier = t.capex * accel_share;
+        let sequoia = ind.sequoia_multiple * 4.0 * supplier;
         rec.record(ids.capex, q, t.capex);
         rec.record(ids.cumulative_capex, q, *cumulative_capex);
         rec.record(ids.capacity, q, t.capacity);
@@ -152,11 +179,16 @@ impl Industry {
         rec.record(ids.power_bound, q, if x.power_bound { 1.0 } else { 0.0 });
         rec.record(ids.ai_revenue, q, recurring + x.recoveries);
         rec.record(ids.recurring_ai_revenue, q, recurring);
-        rec.record(ids.end_user_ai_revenue, q, x.lab_revenue + t.rental_revenue);
+        rec.record(ids.end_user_ai_revenue, q, end_user);
+        rec.record(ids.ai_services_revenue, q, services);
+        rec.record(ids.provider_share, q, ratio(recurring, end_user));
+        rec.record(ids.lab_share, q, ratio(x.lab_revenue, end_user));
+        rec.record(ids.sequoia_required, q, sequoia);
+        rec.record(ids.sequoia_coverage, q, ratio(4.0 * end_user, sequoia));
         rec.record(ids.lab_revenue, q, x.lab_revenue);
         rec.record(ids.lab_payments, q, x.lab_payments);
         rec.record(ids.rental_revenue, q, t.rental_revenue);
-        rec.record(ids.supplier_revenue, q, t.capex * accel_share);
+        rec.record(ids.supplier_revenue, q, supplier);
         rec.record(ids.hbm_revenue, q, t.capex * hbm_share);
         rec.record(ids.required_revenue, q, required);
         rec.record(ids.net_book, q, t.net_book);

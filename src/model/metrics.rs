@@ -98,3 +98,48 @@ impl MetricRegistry {
         (self.names, self.events)
     }
 }
+
+/// The revenue layer an industry metric measures, for `sim explain` to say
+/// what a threshold on it tests. Three layers: what end users pay for AI,
+/// what the companies owning the compute earn, what hardware vendors sell.
+pub fn revenue_layer(entity: &str, metric: &str) -> Option<&'static str> {
+    if entity != "industry" {
+        return None;
+    }
+    Some(match metric {
+        "end_user_ai_revenue" => {
+            "end-user layer: what consumers and enterprises pay for AI (labs' subscriptions and API, plus AI services and products: industry.ai_services_revenue), $B/quarter"
+        }
+        "ai_services_revenue" => {
+            "end-user layer beyond the labs: cloud AI services, copilots and ads, per dollar of the market's compute ([industry.end_user]), $B/quarter"
+        }
+        "lab_revenue" => {
+            "end-user layer, the labs' part: what their customers pay them, $B/quarter"
+        }
+        "ai_revenue" | "recurring_ai_revenue" => {
+            "provider layer: what the companies owning the compute earn from labs' contracts and rental (recurring: without recoveries on defaulted contracts), $B/quarter"
+        }
+        "rental_revenue" | "lab_payments" => {
+            "provider layer: what the companies owning the compute earn, $B/quarter"
+        }
+        "supplier_revenue" | "hbm_revenue" => {
+            "supplier layer: accelerator and memory vendors' sales from the year's capex, $B/quarter"
+        }
+        "required_revenue" => {
+            "provider layer's hurdle: opex, depreciation and the target return on net book capital, $B/year"
+        }
+        "revenue_coverage" => {
+            "provider layer: a year of recurring AI revenue over required revenue on net book capital (ratio)"
+        }
+        "sequoia_required" => {
+            "end-user layer's hurdle in Sequoia's form: sequoia_multiple × a year of accelerator spend, $B/year"
+        }
+        "sequoia_coverage" => {
+            "end-user layer: a year of end-user AI revenue over Sequoia's required revenue (ratio)"
+        }
+        "provider_share" | "lab_share" => {
+            "the provider layer's (or the labs') revenue as a share of end-user revenue (ratio)"
+        }
+        _ => return None,
+    })
+}

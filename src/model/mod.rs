@@ -28,7 +28,7 @@ pub use credit::RATIO_CAP;
 use hyperscalers::{Conditions, Hyperscalers};
 use labs::Labs;
 use market::{CORE_OCF, LAB_REVENUE};
-pub use metrics::{EventIds, MetricId, MetricName, MetricRegistry};
+pub use metrics::{EventIds, MetricId, MetricName, MetricRegistry, revenue_layer};
 pub use thresholds::{ThresholdIds, UnknownMetric};
 use value::Earnings;
 
@@ -39,6 +39,7 @@ pub const KEY_METRICS: &[&str] = &[
     "industry.capex",
     "industry.cumulative_capex",
     "industry.recurring_ai_revenue",
+    "industry.end_user_ai_revenue",
     "industry.required_revenue",
     "industry.revenue_coverage",
     "industry.lab_payments",

@@ -7,7 +7,7 @@ use crate::scenario::{Hurdle, facts::Fact};
 use std::io::{self, Write};
 
 /// The CSV columns of `sim explain --format csv`.
-pub const EXPLAIN_COLUMNS: [&str; 10] = [
+pub const EXPLAIN_COLUMNS: [&str; 11] = [
     "path",
     "value",
     "unit",
@@ -18,6 +18,7 @@ pub const EXPLAIN_COLUMNS: [&str; 10] = [
     "source_url",
     "reason",
     "set_in",
+    "note",
 ];
 
 fn fact_line(f: &Fact) -> String {
@@ -60,6 +61,9 @@ pub fn write_explain_text(w: &mut impl Write, rows: &[Row], hurdles: &[Hurdle]) 
         }
         if let Some(at) = &r.set_in {
             writeln!(w, "    set in {at}")?;
+        }
+        if let Some(note) = &r.note {
+            writeln!(w, "    {note}")?;
         }
     }
     if !hurdles.is_empty() {
@@ -121,6 +125,7 @@ fn write_csv_rows(w: impl Write, rows: &[Row]) -> csv::Result<()> {
             &join(&|f| f.source_url.clone()),
             &reason,
             r.set_in.as_deref().unwrap_or(""),
+            r.note.as_deref().unwrap_or(""),
         ])?;
     }
     out.flush()?;

@@ -196,6 +196,16 @@ numbers! {
         /// Gross margin of accelerator vendors: the share of accelerator
         /// spend that is not their cost of goods.
         supplier_margin: "supplier_margin",
+        /// What end users pay a year for AI services and products run on
+        /// the market's compute (cloud AI, copilots, ads), per dollar of
+        /// that compute's value at the start.
+        services_per_compute: "end_user.services_per_compute",
+        /// Annual growth of that ratio: monetisation improving faster
+        /// (or slower) than the compute market grows.
+        monetisation_growth: "end_user.monetisation_growth",
+        /// Sequoia's multiple of accelerator spend: end-user revenue
+        /// needed = multiple × annual accelerator spend.
+        sequoia_multiple: "required_revenue.sequoia_multiple",
     }
 }
 

@@ -17,6 +17,9 @@ pub struct Row {
     pub source: Origin,
     /// `file:line` that set the value, for a scenario that `extends` another.
     pub set_in: Option<String>,
+    /// What the value means beyond its unit, filled in by the caller that
+    /// knows the model (the revenue layer a threshold's metric measures).
+    pub note: Option<String>,
 }
 
 /// The source of a value, resolved against the fact table.
@@ -81,6 +84,7 @@ pub fn rows(s: &Scenario) -> Vec<Row> {
                     .inherited
                     .as_ref()
                     .and_then(|r| r.origins.where_set(&leaf.path)),
+                note: None,
             }
         })
         .collect()

@@ -91,6 +91,15 @@ pub struct RawIndustry {
     pub power: RawPower,
     pub investment: RawInvestment,
     pub supplier_margin: P,
+    pub end_user: RawEndUser,
+}
+
+/// `[industry.end_user]`: what end users pay for AI beyond the labs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEndUser {
+    pub services_per_compute: P,
+    pub monetisation_growth: P,
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,6 +149,7 @@ pub struct RawCredit {
 #[serde(deny_unknown_fields)]
 pub struct RawRequiredRevenue {
     pub target_return: P,
+    pub sequoia_multiple: P,
 }
 
 #[derive(Debug, Deserialize)]

@@ -82,7 +82,7 @@ fn a_child_changes_only_its_keys_and_says_where_each_came_from() {
     assert!(
         child["hyperscaler.Big.cash"]
             .1
-            .ends_with("companies.toml:87")
+            .ends_with("companies.toml:92")
     );
     // The resolved document: the parent with the child merged in.
     let out = sim()
@@ -133,7 +133,7 @@ fn errors_point_at_the_file_and_line_that_set_the_value() {
     // Set in the parent, which the child does not touch.
     fails(
         "bad_parent",
-        "tests/data/inherit/../bad/negative_cash.toml:87:8: `hyperscaler.Big.cash`",
+        "tests/data/inherit/../bad/negative_cash.toml:92:8: `hyperscaler.Big.cash`",
     );
     fails(
         "cycle_a",

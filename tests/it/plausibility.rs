@@ -4,7 +4,9 @@
 //! from its reported debt and raises about what it planned, OpenAI's
 //! default by each year-end follows the fact sheet's hazards, and
 //! CoreWeave's 2026 revenue is near its guidance with Microsoft its largest
-//! customer, so a recalibration cannot drift away from them unnoticed.
+//! customer, the end-user layer starts near the reported AI run-rates and
+//! Sequoia's form near its arithmetic on NVIDIA's data-centre revenue, so a
+//! recalibration cannot drift away from them unnoticed.
 
 use crate::common::{read, root};
 use sim::engine::{self, PathModel, RunConfig};
@@ -164,6 +166,40 @@ fn base_2026_capex_and_coreweave_revenue_sit_inside_the_reported_bands() {
             1.0 - survive
         );
     }
+
+    // The end-user layer in 2026Q1: AI services of about 70 a year (the
+    // derivation of `services_per_compute` from Microsoft's and AWS's
+    // run-rates), within 20%, so a recalibration of the compute market
+    // that moves what the compute earns shows here; Sequoia's form is 4×
+    // a year of accelerator spend, between 4× NVIDIA's FY26 data-centre
+    // revenue and 1.6× that (its run-rate grew ~55% by early 2026).
+    let industry_q1 = |metric: &str| -> f64 {
+        let m = model
+            .metrics()
+            .iter()
+            .position(|x| x.entity == "industry" && x.metric == metric)
+            .unwrap();
+        median(
+            (0..n as usize)
+                .map(|p| result.samples[p * cells + m * nq])
+                .collect(),
+        )
+    };
+    let services = 4.0 * industry_q1("ai_services_revenue");
+    let (msft, aws) = (
+        f("msft.ai.run_rate.2026-04"),
+        f("aws.ai.services.run_rate.2026-04"),
+    );
+    assert!(
+        (services / 70.0 - 1.0).abs() <= 0.2 && services > msft.max(aws),
+        "AI services {services:.1} a year in 2026Q1 against ~70 (Microsoft {msft}, AWS {aws})"
+    );
+    let sequoia = industry_q1("sequoia_required");
+    let nvda = 4.0 * f("nvda.dc.revenue.fy26");
+    assert!(
+        (nvda..=1.6 * nvda).contains(&sequoia),
+        "Sequoia's required revenue {sequoia:.0} in 2026Q1 against 4 × NVIDIA's FY26 {nvda:.0}"
+    );
 
     // CoreWeave: 2026 revenue within 20% of the guidance midpoint, most of
     // it contracted, Microsoft (62–67% of revenue in 2024–25) the largest

@@ -150,6 +150,10 @@ fn explain_prints_value_unit_and_source() {
         "market.rates.speed = 0.5  [per year (reversion speed)]\n    assumption: half-life",
         "hyperscaler.Microsoft.depreciation = 5.6  [$B]\n    derived: capacity × 45 / useful life / 4 per quarter\n      from capex.per_gw = 45 $B/GW",
         "lab.OpenAI.commitment.Oracle.total = 300.0  [$B]\n    fact openai.commit.oracle",
+        // Each hurdle says which revenue layer it tests.
+        "threshold.JPMorgan $650B hurdle.metric = \"industry.end_user_ai_revenue\"\n    tests the end-user layer:",
+        "threshold.Sequoia's question answered.metric = \"industry.sequoia_coverage\"\n    tests the end-user layer:",
+        "threshold.Required revenue covered.metric = \"industry.revenue_coverage\"\n    tests the provider layer:",
     ] {
         assert!(
             text.contains(expected),
@@ -176,7 +180,7 @@ fn explain_csv_has_one_row_per_value() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("path,value,unit,source,fact_ids,fact_values,as_of,source_url,reason,set_in")
+        Some("path,value,unit,source,fact_ids,fact_values,as_of,source_url,reason,set_in,note")
     );
     let rows: Vec<&str> = lines.collect();
     assert!(

@@ -232,13 +232,13 @@ fn threshold_files_are_written() {
     assert!(p > 0.5 && p < 1.0 && se > 0.0 && (p + never - 1.0).abs() < 1e-12);
     let timing = read(&out.join("threshold_timing.csv"));
     // Ours: 2026Q1 … 2029Q4, 16 quarters up to the deadline, after the
-    // base scenario's two thresholds of 20 quarters each.
+    // base scenario's three thresholds of 20 quarters each.
     let ours: Vec<&str> = timing
         .lines()
         .filter(|l| l.starts_with("GPU index halves,"))
         .collect();
     assert_eq!(ours.len(), 16);
-    assert_eq!(timing.lines().count(), 1 + 2 * 20 + 16);
+    assert_eq!(timing.lines().count(), 1 + 3 * 20 + 16);
     let last: Vec<&str> = ours.last().unwrap().split(',').collect();
     assert_eq!(last[1], "2029Q4");
     assert_eq!(last[4].parse::<f64>().unwrap(), p);

@@ -1,7 +1,9 @@
 //! Economic value and reported earnings (model v2, part 3): identities of
 //! the fleet value, AI NPV, economic depreciation, impairment and reported
 //! AI operating income on every path of the base scenario, and the
-//! comparative statics of the accounting life under common random numbers.
+//! comparative statics of the accounting life under common random numbers;
+//! the end-user revenue layer (labs plus monetised compute, Sequoia's form)
+//! on every path.
 
 use crate::common::{BASE_COMPANIES as COMPANIES, Samples, base_samples};
 
@@ -113,9 +115,80 @@ fn a_longer_accounting_life_raises_reported_earnings_and_changes_nothing_economi
         // New vintages depreciate more slowly from the first quarter.
         let first = |x: &Samples| x.get(p, e, "depreciation", 0);
         assert!(first(&longer) < first(&base));
-        // A bigger book against the same value: impairments never shrink.
+        // A bigger book against the same value: impairments never shrink;
+        // a covenant on reported earnings reads a better interest cover.
         for q in 0..QUARTERS {
+            assert!(longer.get(p, e, "ebit_cover", q) >= base.get(p, e, "ebit_cover", q));
             assert!(longer.get(p, e, "impairment", q) >= base.get(p, e, "impairment", q) - 1e-9);
+        }
+    }
+}
+
+#[test]
+fn the_end_user_layer_is_labs_plus_monetised_compute_on_every_path() {
+    // Hand numbers instead of the base's: a ratio of 0.5 that doubles
+    // every year, so 2027Q1 (q = 4) pays 1.0 per dollar of compute.
+    let x = base_samples(
+        PATHS as u64,
+        &[
+            "industry.end_user.services_per_compute=0.5",
+            "industry.end_user.monetisation_growth=0.6931471805599453",
+        ],
+    );
+    let i = "industry";
+    for p in 0..PATHS {
+        let g = |m: &str, q: usize| x.get(p, i, m, q);
+        for q in 0..QUARTERS {
+            let per_compute = 0.5 * (std::f64::consts::LN_2 * q as f64 / 4.0).exp();
+            let services = g("rental_revenue", q) * per_compute;
+            same("services", g("ai_services_revenue", q), services);
+            let end_user = g("lab_revenue", q) + services;
+            same("end-user revenue", g("end_user_ai_revenue", q), end_user);
+            same(
+                "provider share",
+                g("provider_share", q),
+                g("recurring_ai_revenue", q) / end_user,
+            );
+            same(
+                "lab share",
+                g("lab_share", q),
+                g("lab_revenue", q) / end_user,
+            );
+            // Sequoia: 2 × 2 × a year of accelerator spend.
+            let sequoia = 16.0 * g("supplier_revenue", q);
+            same(
+                "Sequoia's required revenue",
+                g("sequoia_required", q),
+                sequoia,
+            );
+            same(
+                "Sequoia coverage",
+                g("sequoia_coverage", q),
+                (4.0 * end_user / sequoia).min(1000.0),
+            );
+        }
+        assert!((g("ai_services_revenue", 4) - g("rental_revenue", 4)).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn end_user_revenue_rises_with_monetisation_and_nothing_the_companies_earn_moves() {
+    let base = base_samples(PATHS as u64, &[]);
+    let richer = base_samples(
+        PATHS as u64,
+        &["industry.end_user.services_per_compute=0.6"],
+    );
+    let i = "industry";
+    for p in 0..PATHS {
+        for q in 0..QUARTERS {
+            let (b, r) = (
+                base.get(p, i, "end_user_ai_revenue", q),
+                richer.get(p, i, "end_user_ai_revenue", q),
+            );
+            assert!(r >= b, "path {p} q {q}: {r} < {b}");
+            for m in ["recurring_ai_revenue", "required_revenue", "capex"] {
+                assert_eq!(base.get(p, i, m, q), richer.get(p, i, m, q), "{m}");
+            }
         }
     }
 }

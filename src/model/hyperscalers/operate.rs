@@ -178,6 +178,10 @@ impl Hyperscalers {
             };
             let dscr = ratio(ebitda - taxes, service);
             let interest_cover = ratio(ebitda, interest);
+            // The cover a covenant on reported earnings reads: the AI
+            // fleet's accounting depreciation comes off (the core
+            // business's is inside `core_ocf`).
+            let ebit_cover = ratio(ebitda - depreciation, interest);
             let net_debt = st.debt + lease_liability - st.cash;
             st.net_leverage = if ebitda > 0.0 {
                 (net_debt / (4.0 * ebitda)).clamp(-RATIO_CAP, RATIO_CAP)
@@ -242,6 +246,7 @@ impl Hyperscalers {
             rec.record(ids.debt, q, st.debt);
             rec.record(ids.dscr, q, dscr);
             rec.record(ids.interest_cover, q, interest_cover);
+            rec.record(ids.ebit_cover, q, ebit_cover);
             rec.record(ids.net_leverage, q, st.net_leverage);
             rec.record(ids.rating_turns, q, st.band);
             rec.record(ids.net_book, q, st.book);

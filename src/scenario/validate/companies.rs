@@ -280,6 +280,24 @@ const INDUSTRY_RULES: IndustryNumbers<Rule> = IndustryNumbers {
         expected: "a gross margin between 0 and 0.99",
         unit: "share of revenue",
     },
+    services_per_compute: Rule {
+        lo: 0.0,
+        hi: 10.0,
+        expected: "end-user revenue per dollar of compute between 0 and 10",
+        unit: "$ end-user revenue per $ of compute",
+    },
+    monetisation_growth: Rule {
+        lo: -1.0,
+        hi: 1.0,
+        expected: "an annual log growth between -1 and 1",
+        unit: "per year (log growth)",
+    },
+    sequoia_multiple: Rule {
+        lo: 0.0,
+        hi: 100.0,
+        expected: "a multiple of accelerator spend between 0 and 100",
+        unit: "× annual accelerator spend",
+    },
 };
 
 impl Validator<'_> {
@@ -326,6 +344,9 @@ impl Validator<'_> {
             gap_quarters: &i.investment.gap_quarters,
             return_sensitivity: &i.investment.return_sensitivity,
             supplier_margin: &i.supplier_margin,
+            services_per_compute: &i.end_user.services_per_compute,
+            monetisation_growth: &i.end_user.monetisation_growth,
+            sequoia_multiple: &i.required_revenue.sequoia_multiple,
         };
         let numbers = refs.zip(&INDUSTRY_RULES, |key, p, rule| {
             self.param(&format!("industry.{key}"), p, rule)
