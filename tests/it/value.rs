@@ -9,6 +9,8 @@ use crate::common::{BASE_COMPANIES as COMPANIES, Samples, base_samples};
 
 const PATHS: usize = 512;
 const QUARTERS: usize = 20;
+/// The base's tax rate, every company's.
+const TAX: f64 = 0.18;
 
 fn same(what: &str, got: f64, want: f64) {
     assert!(
@@ -43,6 +45,17 @@ fn value_identities_hold_on_every_path_of_the_base_scenario() {
                         - g("depreciation", q),
                 );
                 assert_eq!(g("breakeven", q), if npv > 0.0 { 1.0 } else { 0.0 });
+                // ROIC: a year of reported AI income after tax over the
+                // net book (capped like every ratio).
+                let book = g("net_book", q);
+                if book > 1.0 {
+                    same(
+                        &format!("{e} AI ROIC at {q}"),
+                        g("ai_roic", q),
+                        (4.0 * g("ai_operating_income", q) * (1.0 - TAX) / book)
+                            .clamp(-1000.0, 1000.0),
+                    );
+                }
                 if q == 0 {
                     continue;
                 }
