@@ -51,7 +51,8 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<(), AppError> {
 }
 
 /// Prints the scenario's warnings (cited values that differ from their
-/// facts, hurdles not reproduced) to standard error.
+/// facts, a missing fact table, hurdles not reproduced) to standard error:
+/// `run` and `sweep` print them too, `--quiet` or not.
 pub(super) fn print_warnings(scenario: &scenario::Scenario) {
     for w in &scenario.provenance.warnings {
         eprintln!("warning: {w}");

@@ -17,6 +17,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), AppError> {
     let overrides = run_overrides(&args.set, args.paths, args.seed);
     let text = scenario::read_text(&args.scenario)?;
     let loaded = load(&args.scenario, &text, &overrides)?;
+    super::inspect::print_warnings(&loaded.scenario);
     let sim = &loaded.scenario.simulation;
     let threads = threads_flag(args.threads)?;
     if args.sample_paths > sim.n_paths {

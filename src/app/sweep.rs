@@ -37,6 +37,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
     let base_overrides = run_overrides(&args.set, args.paths, args.seed);
     let text = scenario::read_text(&args.scenario)?;
     let base = load(&args.scenario, &text, &base_overrides)?;
+    super::inspect::print_warnings(&base.scenario);
     let design = design(args, base.scenario.sweep.as_ref())?;
     for axis in &design.axes {
         if args.set.iter().any(|o| o.path == axis.path) {

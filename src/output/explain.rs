@@ -55,6 +55,9 @@ pub fn write_explain_text(w: &mut impl Write, rows: &[Row], hurdles: &[Hurdle]) 
                     writeln!(w, "           {}: {}", f.source_title, f.source_url)?;
                 }
             }
+            Origin::Unchecked(id) => {
+                writeln!(w, "    fact {id} (not checked: no fact table holds it)")?
+            }
             Origin::Assumption(why) => writeln!(w, "    assumption: {why}")?,
             Origin::Override => writeln!(w, "    set on the command line")?,
             Origin::None => {}
@@ -110,16 +113,20 @@ fn write_csv_rows(w: impl Write, rows: &[Row]) -> csv::Result<()> {
             Origin::Fact(f) => (vec![f], String::new()),
             Origin::Derived { how, from } => (from.iter().collect(), how.clone()),
             Origin::Assumption(why) => (Vec::new(), why.clone()),
-            Origin::Override | Origin::None => (Vec::new(), String::new()),
+            Origin::Unchecked(_) | Origin::Override | Origin::None => (Vec::new(), String::new()),
         };
         let join =
             |f: &dyn Fn(&Fact) -> String| facts.iter().map(|x| f(x)).collect::<Vec<_>>().join(";");
+        let ids = match &r.source {
+            Origin::Unchecked(id) => id.clone(),
+            _ => join(&|f| f.id.clone()),
+        };
         out.write_record([
             r.path.as_str(),
             r.value.as_str(),
             r.unit.as_str(),
             r.source.kind(),
-            &join(&|f| f.id.clone()),
+            &ids,
             &join(&|f| shortest(f.value)),
             &join(&|f| f.as_of.clone()),
             &join(&|f| f.source_url.clone()),

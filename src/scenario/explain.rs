@@ -26,6 +26,9 @@ pub struct Row {
 #[derive(Debug, Clone)]
 pub enum Origin {
     Fact(Fact),
+    /// A fact cited by id that cannot be looked up: the scenario's fact
+    /// table is missing or does not hold the id.
+    Unchecked(String),
     Derived {
         how: String,
         from: Vec<Fact>,
@@ -42,7 +45,7 @@ impl Origin {
     /// `fact`, `derived`, `assumption`, `override` or `none`.
     pub fn kind(&self) -> &'static str {
         match self {
-            Origin::Fact(_) => "fact",
+            Origin::Fact(_) | Origin::Unchecked(_) => "fact",
             Origin::Derived { .. } => "derived",
             Origin::Assumption(_) => "assumption",
             Origin::Override => "override",
@@ -66,7 +69,9 @@ pub fn rows(s: &Scenario) -> Vec<Row> {
                 Origin::Override
             } else {
                 match cite_for(&p.cited, &leaf.path).map(|c| &c.cite) {
-                    Some(Cite::Fact(id)) => fact(id).map_or(Origin::None, Origin::Fact),
+                    Some(Cite::Fact(id)) => {
+                        fact(id).map_or_else(|| Origin::Unchecked(id.clone()), Origin::Fact)
+                    }
                     Some(Cite::Derived { how, from }) => Origin::Derived {
                         how: how.clone(),
                         from: from.iter().filter_map(|id| fact(id)).collect(),

@@ -391,6 +391,23 @@ fn from_resolved(
         let file = named_in.parent().unwrap_or(Path::new("")).join(rel);
         match facts::FactTable::load(&file) {
             Ok(t) => p.facts = Some(t),
+            // A scenario copied away from its fact table still runs:
+            // provenance never stops a run, and `--strict` fails on this.
+            Err(_) if !file.exists() => {
+                let mut d = src.at(
+                    Some(span.clone()),
+                    "facts",
+                    format!(
+                        "fact table {} not found: the scenario runs, but its citations are not checked",
+                        file.display()
+                    ),
+                );
+                d.help = Some(
+                    "`facts` is a path relative to the scenario file: copy the table beside it and fix the path, or remove the key"
+                        .to_string(),
+                );
+                p.warnings.push(d);
+            }
             Err(problems) => {
                 let mut d = src.at(Some(span.clone()), "facts", problems.join("\n  "));
                 d.help = Some(format!(
@@ -402,9 +419,10 @@ fn from_resolved(
         }
     }
     if errors.is_empty() {
-        let (errs, warnings) = provenance::check(&src, &lifted.cited, p.facts.as_ref());
+        let (errs, warnings) =
+            provenance::check(&src, &lifted.cited, p.facts.as_ref(), p.facts_key.is_some());
         errors = errs;
-        p.warnings = warnings;
+        p.warnings.extend(warnings);
     }
     if !errors.is_empty() {
         return Err(Diagnostics(errors));

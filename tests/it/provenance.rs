@@ -210,3 +210,61 @@ fn init_writes_a_scenario_and_its_facts_that_validate_strictly() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_scenario_copied_away_from_its_fact_table_runs_with_a_warning_and_strict_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["base.toml", "openai_default.toml"] {
+        std::fs::copy(root().join("scenarios").join(name), dir.path().join(name)).unwrap();
+    }
+    let variant = dir.path().join("openai_default.toml");
+    let out = dir.path().join("out");
+    let run = sim()
+        .args(["run", variant.to_str().unwrap(), "--paths", "8", "--quiet"])
+        .args(["--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(out.join("summary.csv").exists());
+    assert!(
+        stderr.contains("base.toml:17:9: `facts`: fact table ")
+            && stderr.contains("seeds/facts.csv not found: the scenario runs"),
+        "{stderr}"
+    );
+    // Explain still says which fact each value cites.
+    let explained = succeeds(sim().args(["explain", variant.to_str().unwrap()]));
+    assert!(
+        explained.contains(
+            "industry.cost_per_gw = 45.0  [$B per GW]\n    fact capex.per_gw (not checked"
+        ),
+        "{explained}"
+    );
+    let strict = sim()
+        .args(["validate", "--strict", variant.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(strict.stderr).unwrap();
+    assert_eq!(strict.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--strict: 1 warning(s) and 0 number(s) citing no source"),
+        "{stderr}"
+    );
+
+    // No `facts` key at all: one warning, not one error per citation.
+    let bare = dir.path().join("bare.toml");
+    let text =
+        read(&root().join("scenarios/base.toml")).replacen("facts = \"../seeds/facts.csv\"", "", 1);
+    std::fs::write(&bare, text).unwrap();
+    let v = sim()
+        .args(["validate", bare.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(v.stderr).unwrap();
+    assert_eq!(v.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr.matches("warning:").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("but the scenario names no fact table"),
+        "{stderr}"
+    );
+}
