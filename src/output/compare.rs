@@ -352,7 +352,7 @@ pub fn write_text(w: &mut dyn Write, runs: &[RunFigures]) -> io::Result<()> {
 
 /// Writes the same figures as tidy CSV: `measure, run, scenario, value, se`.
 pub fn write_csv(w: &mut dyn Write, runs: &[RunFigures]) -> io::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = super::cells::Writer::from_writer(w);
     csv.write_record(["measure", "run", "scenario", "value", "se"])?;
     for m in measures(runs) {
         for r in runs {

@@ -33,7 +33,7 @@ pub struct BreakevenInfo {
 
 /// Writes one row per entity, event and quarter.
 pub fn write_events(w: &mut dyn Write, report: &Report) -> io::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = super::cells::Writer::from_writer(w);
     csv.write_record([
         "entity",
         "event",
@@ -64,7 +64,7 @@ pub fn write_events(w: &mut dyn Write, report: &Report) -> io::Result<()> {
 
 /// Writes one row per hyperscaler.
 pub fn write_breakeven(w: &mut dyn Write, report: &Report) -> io::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = super::cells::Writer::from_writer(w);
     csv.write_record([
         "entity",
         "p_breakeven_at_horizon",

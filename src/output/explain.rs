@@ -106,7 +106,7 @@ pub fn write_explain_csv(w: impl Write, rows: &[Row]) -> io::Result<()> {
 }
 
 fn write_csv_rows(w: impl Write, rows: &[Row]) -> csv::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
+    let mut out = super::cells::Writer::from_writer(w);
     out.write_record(EXPLAIN_COLUMNS)?;
     for r in rows {
         let (facts, reason): (Vec<&Fact>, String) = match &r.source {

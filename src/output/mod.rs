@@ -6,6 +6,7 @@
 //! random numbers or threads: it turns a results record into bytes.
 
 mod atomic;
+pub mod cells;
 pub mod compare;
 mod events_csv;
 mod explain;

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 /// Writes `path, quarter, entity, metric, value` rows.
 pub fn write_paths(w: &mut dyn Write, report: &Report) -> io::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = super::cells::Writer::from_writer(w);
     csv.write_record(["path", "quarter", "entity", "metric", "value"])?;
     let nq = report.meta.quarters.len();
     let n_cells = report.meta.metrics.len() * nq;

@@ -10,7 +10,7 @@ pub const SUMMARY_COLUMNS: [&str; 12] = [
 
 /// Writes the summary table.
 pub fn write_summary(w: &mut dyn Write, report: &Report) -> io::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = super::cells::Writer::from_writer(w);
     csv.write_record(SUMMARY_COLUMNS)?;
     let nq = report.meta.quarters.len();
     for (m, name) in report.meta.metrics.iter().enumerate() {

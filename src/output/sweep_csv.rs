@@ -99,7 +99,7 @@ pub fn sweep_header(paths: &[String], columns: &[SweepColumn]) -> Vec<String> {
 
 /// Writes a header and rows as CSV.
 pub fn write_table(w: &mut dyn Write, header: &[String], rows: &[Vec<String>]) -> io::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = super::cells::Writer::from_writer(w);
     csv.write_record(header)?;
     for row in rows {
         csv.write_record(row)?;

@@ -23,7 +23,7 @@ pub struct ThresholdInfo {
 
 /// Writes one row per threshold.
 pub fn write_thresholds(w: &mut dyn Write, report: &Report) -> io::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = super::cells::Writer::from_writer(w);
     csv.write_record([
         "name",
         "metric",
@@ -72,7 +72,7 @@ pub fn write_thresholds(w: &mut dyn Write, report: &Report) -> io::Result<()> {
 
 /// Writes one row per threshold and quarter up to its deadline.
 pub fn write_threshold_timing(w: &mut dyn Write, report: &Report) -> io::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = super::cells::Writer::from_writer(w);
     csv.write_record([
         "name",
         "quarter",

@@ -243,3 +243,50 @@ fn threshold_files_are_written() {
     assert_eq!(last[1], "2029Q4");
     assert_eq!(last[4].parse::<f64>().unwrap(), p);
 }
+
+#[test]
+fn a_threshold_named_like_a_formula_is_text_in_every_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = r#"=HYPERLINK("http://evil","x")"#;
+    let text = portable_scenario("base.toml").replacen(
+        "name = \"JPMorgan $650B hurdle\"",
+        &format!("name = {evil:?}"),
+        1,
+    );
+    let file = dir.path().join("s.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    succeeds(
+        Command::cargo_bin("sim")
+            .unwrap()
+            .args(["run", file.to_str().unwrap(), "--paths", "8", "--quiet"])
+            .args(["--out", out.to_str().unwrap()]),
+    );
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        let mut rows = csv::Reader::from_path(&path).unwrap();
+        for row in rows.records() {
+            for cell in row.unwrap().iter() {
+                assert!(
+                    !cell.starts_with(['=', '@'])
+                        && !cell.starts_with("+H")
+                        && !cell.starts_with("-H"),
+                    "{}: {cell}",
+                    path.display()
+                );
+                // At the start of a cell it is quoted; inside an entity
+                // name (`threshold.=HYPERLINK…`) it starts no formula.
+                if cell.contains("HYPERLINK") && !cell.starts_with("threshold.") {
+                    assert_eq!(cell, format!("'{evil}"), "{}", path.display());
+                    seen += 1;
+                }
+            }
+        }
+    }
+    // thresholds.csv and threshold_timing.csv (one row a quarter).
+    assert!(seen >= 21, "the name was written {seen} times");
+}
