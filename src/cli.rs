@@ -37,7 +37,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The scenario file (TOML).
+    /// The scenario file (TOML); `-` reads it from standard input.
     pub scenario: PathBuf,
     /// Number of paths (overrides simulation.paths).
     #[arg(long, value_name = "N")]
@@ -67,7 +67,7 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// The scenario file (TOML).
+    /// The scenario file (TOML); `-` reads it from standard input.
     pub scenario: PathBuf,
     /// A swept value: PATH=v1,v2,v3 or PATH=LO:HI:STEPS (LO:HI with --lhs); repeatable, cross product. Replaces the scenario's [sweep] table.
     #[arg(long, value_name = "PATH=VALUES")]
@@ -119,7 +119,7 @@ pub struct MergeArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// The scenario file (TOML).
+    /// The scenario file (TOML); `-` reads it from standard input.
     pub scenario: PathBuf,
     /// Override a scenario value by dotted path (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -135,7 +135,7 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The scenario file (TOML).
+    /// The scenario file (TOML); `-` reads it from standard input.
     pub scenario: PathBuf,
     /// Override a scenario value by dotted path (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]

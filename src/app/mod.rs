@@ -303,8 +303,12 @@ fn build_model(
 
 /// `out/<scenario-stem><suffix>/`.
 fn default_out_dir(scenario: &Path, suffix: &str) -> PathBuf {
-    let stem = scenario
-        .file_stem()
-        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    let stem = if scenario::is_stdin(scenario) {
+        "stdin".into()
+    } else {
+        scenario
+            .file_stem()
+            .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+    };
     Path::new("out").join(format!("{stem}{suffix}"))
 }

@@ -29,7 +29,11 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        if self.file.as_os_str() == "-" {
+            write!(f, "<stdin>")?;
+        } else {
+            write!(f, "{}", self.file.display())?;
+        }
         if let Some((line, col)) = self.position {
             write!(f, ":{line}:{col}")?;
         }

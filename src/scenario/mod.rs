@@ -316,6 +316,9 @@ pub const MAX_SCENARIO_BYTES: u64 = 4 << 20;
 /// Reads a scenario file: an unreadable file is an I/O failure, a file that
 /// is not UTF-8 text or is larger than [`MAX_SCENARIO_BYTES`] is invalid input.
 pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    if is_stdin(path) {
+        return read_stdin(path);
+    }
     if let Some(message) = too_big(path) {
         let d = Source::new(path, String::new()).at(None, "", message);
         return Err(LoadError::Invalid(Diagnostics(vec![d])));
@@ -332,6 +335,35 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
             LoadError::Io(path.to_path_buf(), e)
         }
     })
+}
+
+/// Whether the scenario "file" is `-`: standard input, for pipelines.
+/// Paths it names (`facts`, `extends`) are relative to the current folder.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The scenario from standard input, held to the size of a file.
+fn read_stdin(path: &Path) -> Result<String, LoadError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_SCENARIO_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| LoadError::Io(path.to_path_buf(), e))?;
+    let invalid = |message: String| {
+        let d = Source::new(path, String::new()).at(None, "", message);
+        LoadError::Invalid(Diagnostics(vec![d]))
+    };
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(invalid(format!(
+            "standard input holds more than {} MiB; a scenario may be at most that (the shipped base is about 40 KiB)",
+            MAX_SCENARIO_BYTES >> 20
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| invalid("standard input is not UTF-8 text; scenarios are TOML files".into()))
 }
 
 /// Why `path` is too big to be a scenario, if it is.

@@ -404,3 +404,49 @@ fn a_deterministic_run_prints_no_nan_standard_errors() {
     );
     assert!(!stdout.contains("NaN"), "{stdout}");
 }
+
+#[test]
+fn a_scenario_from_standard_input_validates_and_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(root().join("scenarios/base.toml")).unwrap();
+    // Paths it names resolve from the current folder, here `scenarios/`.
+    let mut validate = Command::cargo_bin("sim").unwrap();
+    validate
+        .current_dir(root().join("scenarios"))
+        .args(["validate", "--strict", "-"])
+        .write_stdin(
+            std::fs::read_to_string(root().join("scenarios/openai_default.toml")).unwrap(),
+        );
+    let out = validate.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("-: ok"));
+
+    let mut run = Command::cargo_bin("sim").unwrap();
+    run.current_dir(root().join("scenarios"))
+        .args(["run", "-", "--paths", "8", "--quiet", "--out"])
+        .arg(dir.path().join("out"))
+        .write_stdin(base);
+    let out = run.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("out/summary.csv").exists());
+
+    let mut bad = Command::cargo_bin("sim").unwrap();
+    bad.args(["validate", "-"]).write_stdin("simulation = 3\n");
+    let out = bad.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: <stdin>:1:14: `simulation`"),
+        "{stderr}"
+    );
+}
