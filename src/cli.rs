@@ -19,20 +19,111 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a scenario's Monte Carlo and write summary.csv and manifest.json.
+    /// Run a scenario's Monte Carlo and write its statistics as CSV.
+    #[command(after_help = RUN_HELP)]
     Run(RunArgs),
     /// Check a scenario and print its resolved parameters (exit 0 or 1).
+    #[command(after_help = VALIDATE_HELP)]
     Validate(ValidateArgs),
     /// Print every value of a scenario with its unit and source (fact, derivation or assumption).
+    #[command(after_help = EXPLAIN_HELP)]
     Explain(ExplainArgs),
     /// Run a scenario over a grid or Latin hypercube of parameter values; write sweep.csv.
+    #[command(after_help = SWEEP_HELP)]
     Sweep(SweepArgs),
     /// Combine the folders of `--shard K/N` runs or sweeps into the unsharded output.
+    #[command(after_help = MERGE_HELP)]
     Merge(MergeArgs),
     /// Write a commented starter scenario that runs.
+    #[command(after_help = INIT_HELP)]
     Init(InitArgs),
     /// Put the headline probabilities (with standard errors) and horizon medians of several runs side by side.
     Compare(CompareArgs),
+    /// Print a shell completion script for sim.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print sim's man page, or write one page per command into a folder.
+    #[command(after_help = MAN_HELP)]
+    Man(ManArgs),
+}
+
+const RUN_HELP: &str = "\
+Writes into --out: summary.csv (every entity × metric × quarter: mean, std, quantiles),
+events.csv, breakeven.csv, thresholds.csv, threshold_timing.csv, manifest.json, and
+paths.csv with --sample-paths; with --shard, partial.json and state.bin for sim merge.
+
+Examples:
+  sim run scenarios/base.toml
+  sim run scenarios/base.toml --paths 20000 --set market.gpu_price.drift=-0.4 --out out/deflation
+  sim run scenarios/base.toml --shard 0/4 --out out/shard0";
+
+const VALIDATE_HELP: &str = "\
+Writes nothing; prints the resolved parameters, or with --resolved the merged TOML of a
+scenario that extends another.
+
+Examples:
+  sim validate scenarios/base.toml
+  sim validate --strict scenarios/openai_default.toml
+  sim validate --resolved scenarios/bubble_burst.toml > resolved.toml";
+
+const EXPLAIN_HELP: &str = "\
+Writes nothing; prints every value with its unit and source, or CSV with --format csv.
+
+Examples:
+  sim explain scenarios/base.toml | less
+  sim explain scenarios/base.toml --format csv > sources.csv";
+
+const SWEEP_HELP: &str = "\
+Writes into --out: sweep.csv (one row per point: its values, headline probabilities with
+standard errors, horizon quantiles of key metrics), manifest.json, and points/<i>/ with
+--keep-points; with --shard, partial.json for sim merge.
+
+Examples:
+  sim sweep scenarios/base.toml --vary market.demand.growth=0.3:0.7:5 --paths 10000
+  sim sweep scenarios/base.toml --vary lab.OpenAI.hazard=0.05,0.1 --vary industry.credit.asset_recovery=0.3,0.6
+  sim sweep scenarios/base.toml --lhs 64 --vary market.demand.growth=0.3:0.7 --shard 1/2";
+
+const MERGE_HELP: &str = "\
+Writes into --out exactly what the unsharded run or sweep would have written.
+
+Examples:
+  sim merge out/shard0 out/shard1 out/shard2 out/shard3 --out out/base
+  sim merge out/sweep-* --out out/sweep";
+
+const INIT_HELP: &str = "\
+Writes NAME.toml (the base scenario, commented) and facts.csv beside it.
+
+Examples:
+  sim init my_scenario
+  sim init && sim run scenario.toml";
+
+const COMPLETIONS_HELP: &str = "\
+Writes the script to standard output.
+
+Examples:
+  sim completions bash > ~/.local/share/bash-completion/completions/sim
+  sim completions zsh > ~/.zfunc/_sim
+  sim completions fish > ~/.config/fish/completions/sim.fish";
+
+const MAN_HELP: &str = "\
+Writes sim(1) to standard output, or with --out sim.1 and sim-<command>.1 into the folder.
+
+Examples:
+  sim man | man -l -
+  sim man --out /usr/local/share/man/man1";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Folder to write every page into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

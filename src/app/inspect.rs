@@ -157,3 +157,38 @@ pub(super) fn init(args: &InitArgs) -> Result<(), AppError> {
         .collect();
     say(&lines)
 }
+
+/// `sim completions SHELL`: the completion script on standard output.
+pub(super) fn completions(args: &crate::cli::CompletionsArgs) -> Result<(), AppError> {
+    use clap::CommandFactory;
+    let mut cmd = crate::cli::Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "sim", &mut script);
+    to_stdout(|out| out.write_all(&script))
+}
+
+/// `sim man`: sim(1) on standard output, or every page into `--out`.
+pub(super) fn man(args: &crate::cli::ManArgs) -> Result<(), AppError> {
+    use clap::CommandFactory;
+    let cmd = crate::cli::Cli::command();
+    match &args.out {
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut page)
+                .map_err(|e| AppError::Io(format!("cannot render the man page: {e}")))?;
+            to_stdout(|out| out.write_all(&page))
+        }
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| AppError::Io(format!("cannot create {}: {e}", dir.display())))?;
+            clap_mangen::generate_to(cmd, dir).map_err(|e| {
+                AppError::Io(format!(
+                    "cannot write man pages into {}: {e}",
+                    dir.display()
+                ))
+            })?;
+            say(&[format!("wrote man pages into {}", dir.display())])
+        }
+    }
+}

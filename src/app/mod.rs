@@ -73,6 +73,8 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
         Command::Explain(args) => inspect::explain(&args),
         Command::Init(args) => inspect::init(&args),
         Command::Compare(args) => compare::compare(&args),
+        Command::Completions(args) => inspect::completions(&args),
+        Command::Man(args) => inspect::man(&args),
     }
 }
 

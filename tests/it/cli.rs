@@ -450,3 +450,82 @@ fn a_scenario_from_standard_input_validates_and_runs() {
         "{stderr}"
     );
 }
+
+/// The example lines (`  sim …`) at the end of a command's help, each cut
+/// at a pipe, redirection or `&&`.
+fn examples(help: &str) -> Vec<Vec<String>> {
+    let (_, tail) = help
+        .split_once("\nExamples:\n")
+        .unwrap_or_else(|| panic!("no examples in\n{help}"));
+    tail.lines()
+        .filter_map(|l| l.strip_prefix("  sim "))
+        .map(|l| {
+            let cut = l.find(['|', '>', '&']).unwrap_or(l.len());
+            l[..cut].split_whitespace().map(str::to_string).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn every_command_s_help_ends_with_examples_that_parse_and_says_what_it_writes() {
+    use clap::Parser;
+    let commands = [
+        "run",
+        "validate",
+        "explain",
+        "sweep",
+        "merge",
+        "init",
+        "compare",
+        "completions",
+        "man",
+    ];
+    for cmd in commands {
+        let help = succeeds(sim().args([cmd, "--help"]));
+        assert!(help.contains("Writes") || cmd == "compare", "{cmd}: {help}");
+        let found = examples(&help);
+        assert!(found.len() >= 2, "{cmd}: {found:?}");
+        for ex in found {
+            let argv = std::iter::once("sim".to_string()).chain(ex.iter().cloned());
+            if let Err(e) = sim::cli::Cli::try_parse_from(argv) {
+                panic!("{cmd} example `sim {}` does not parse: {e}", ex.join(" "));
+            }
+            // A --vary path in an example exists in the scenario.
+            for (i, arg) in ex.iter().enumerate() {
+                if arg == "--vary" {
+                    let (path, values) = ex[i + 1].split_once('=').unwrap();
+                    let first = values.split([',', ':']).next().unwrap();
+                    succeeds(sim().args(["validate", &ex[1], "--set", &format!("{path}={first}")]));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn completions_and_man_pages_are_generated() {
+    let bash = succeeds(sim().args(["completions", "bash"]));
+    assert!(
+        bash.contains("_sim()") && bash.contains("validate") && bash.contains("--sample-paths")
+    );
+    let zsh = succeeds(sim().args(["completions", "zsh"]));
+    assert!(zsh.starts_with("#compdef sim"), "{zsh}");
+    let page = succeeds(sim().args(["man"]));
+    assert!(
+        page.contains(".TH sim 1") && page.contains("sim\\-run(1)"),
+        "{page}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    succeeds(sim().args(["man", "--out", out.to_str().unwrap()]));
+    let mut pages: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    assert!(pages.contains(&"sim.1".to_string()) && pages.contains(&"sim-run.1".to_string()));
+    let run = std::fs::read_to_string(out.join("sim-run.1")).unwrap();
+    assert!(run.contains("Examples:"), "{run}");
+    let bad = sim().args(["completions", "nosh"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+}
