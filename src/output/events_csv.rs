@@ -75,6 +75,7 @@ pub fn write_breakeven(w: &mut dyn Write, report: &Report) -> io::Result<()> {
         "p_payback_by_horizon",
         "p_payback_by_horizon_se",
         "payback_p50",
+        "payback_p50_if_paid",
         "cumulative_ai_fcf_p05",
         "cumulative_ai_fcf_p50",
         "cumulative_ai_fcf_p95",
@@ -83,13 +84,16 @@ pub fn write_breakeven(w: &mut dyn Write, report: &Report) -> io::Result<()> {
     let cell = |m: usize, q: usize| &report.result.cells[m * nq + q];
     // Probability by the horizon, its SE and the median first quarter.
     let by = |m: usize| {
-        let median = first_quarter_reaching_half(nq, |q| cell(m, q).mean)
-            .map(|q| report.meta.quarters[q].to_string());
+        let quarter =
+            |q: Option<usize>| q.map_or(String::new(), |q| report.meta.quarters[q].to_string());
+        let median = first_quarter_reaching_half(nq, |q| cell(m, q).mean);
+        let if_hit = median_among_hits(nq, |q| cell(m, q).mean);
         let last = cell(m, nq - 1);
         [
             fmt_f64(last.mean),
             fmt_f64(last.mean_se),
-            median.unwrap_or_default(),
+            quarter(median),
+            quarter(if_hit),
         ]
     };
     let spread = |m: usize| {
@@ -115,4 +119,35 @@ pub(crate) fn first_quarter_reaching_half(
     cumulative: impl Fn(usize) -> f64,
 ) -> Option<usize> {
     (0..n_quarters).find(|&q| cumulative(q) >= 0.5)
+}
+
+/// The median time of a first occurrence among the paths where it happens
+/// within `n_quarters` (conditional timing): the first quarter whose
+/// cumulative probability reaches half of the last quarter's; none when it
+/// never happens.
+pub(crate) fn median_among_hits(
+    n_quarters: usize,
+    cumulative: impl Fn(usize) -> f64,
+) -> Option<usize> {
+    let total = cumulative(n_quarters.checked_sub(1)?);
+    (total > 0.0)
+        .then(|| (0..n_quarters).find(|&q| cumulative(q) >= 0.5 * total))
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditional_timing_counts_only_the_paths_that_hit() {
+        // 10% by q1, 30% by q3: overall there is no median; among hits,
+        // half have hit by q2 (0.15 ≥ 0.5 × 0.3).
+        let cumulative = [0.0, 0.1, 0.15, 0.3];
+        assert_eq!(first_quarter_reaching_half(4, |q| cumulative[q]), None);
+        assert_eq!(median_among_hits(4, |q| cumulative[q]), Some(2));
+        assert_eq!(median_among_hits(4, |_| 0.0), None);
+        assert_eq!(median_among_hits(0, |_| 1.0), None);
+        assert_eq!(median_among_hits(2, |q| [0.6, 1.0][q]), Some(0));
+    }
 }

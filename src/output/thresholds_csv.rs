@@ -35,6 +35,7 @@ pub fn write_thresholds(w: &mut dyn Write, report: &Report) -> io::Result<()> {
         "probability",
         "std_error",
         "first_hit_p50",
+        "first_hit_p50_if_hit",
         "never_share",
     ])?;
     let nq = report.meta.quarters.len();
@@ -43,9 +44,12 @@ pub fn write_thresholds(w: &mut dyn Write, report: &Report) -> io::Result<()> {
         let at_deadline = hit_by(t.by_idx);
         // The median first-hit quarter counts paths that never hit as
         // "later than the deadline", so it exists only when at least half hit.
+        let quarter =
+            |q: Option<usize>| q.map_or(String::new(), |q| report.meta.quarters[q].to_string());
         let median =
-            super::events_csv::first_quarter_reaching_half(t.by_idx + 1, |q| hit_by(q).mean)
-                .map(|q| report.meta.quarters[q].to_string());
+            super::events_csv::first_quarter_reaching_half(t.by_idx + 1, |q| hit_by(q).mean);
+        // Among the paths that hit by the deadline: exists whenever any does.
+        let if_hit = super::events_csv::median_among_hits(t.by_idx + 1, |q| hit_by(q).mean);
         csv.write_record([
             t.name.clone(),
             t.metric.clone(),
@@ -56,7 +60,8 @@ pub fn write_thresholds(w: &mut dyn Write, report: &Report) -> io::Result<()> {
             report.meta.quarters[t.by_idx].to_string(),
             fmt_f64(at_deadline.mean),
             fmt_f64(at_deadline.mean_se),
-            median.unwrap_or_default(),
+            quarter(median),
+            quarter(if_hit),
             // (n − hits) / n, so it is exactly 1 − probability.
             fmt_f64(
                 at_deadline

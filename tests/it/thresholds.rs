@@ -208,7 +208,9 @@ fn threshold_files_are_written() {
     let mut lines = table.lines();
     assert_eq!(
         lines.next(),
-        Some("name,metric,window,op,value,from,by,probability,std_error,first_hit_p50,never_share")
+        Some(
+            "name,metric,window,op,value,from,by,probability,std_error,first_hit_p50,first_hit_p50_if_hit,never_share"
+        )
     );
     // The base scenario's own thresholds come first; ours is the last row.
     let row: Vec<&str> = lines.last().unwrap().split(',').collect();
@@ -227,9 +229,22 @@ fn threshold_files_are_written() {
     let (p, se, never): (f64, f64, f64) = (
         row[7].parse().unwrap(),
         row[8].parse().unwrap(),
-        row[10].parse().unwrap(),
+        row[11].parse().unwrap(),
     );
     assert!(p > 0.5 && p < 1.0 && se > 0.0 && (p + never - 1.0).abs() < 1e-12);
+    // Among the paths that hit, the median first hit is no later than
+    // over all paths (which counts misses as after the deadline).
+    assert!(!row[10].is_empty() && row[10] <= row[9], "{row:?}");
+    // The base's "Required revenue covered" is met on fewer than half of
+    // the paths: no overall median, but a conditional one (its only
+    // quarter, 2030Q4).
+    let required: Vec<&str> = table
+        .lines()
+        .find(|l| l.starts_with("Required revenue covered,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!((required[9], required[10]), ("", "2030Q4"), "{required:?}");
     let timing = read(&out.join("threshold_timing.csv"));
     // Ours: 2026Q1 … 2029Q4, 16 quarters up to the deadline, after the
     // base scenario's three thresholds of 20 quarters each.
