@@ -24,6 +24,8 @@ fn main() -> ExitCode {
             "sim: internal error: {msg}{at}; please report it"
         );
     }));
+    // An interrupted run removes what it has staged (leaves nothing).
+    sim::output::remove_staged_on_signal();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -256,7 +256,7 @@ fn merge_sweep(parts: &[(PathBuf, PartialInfo)], out: &Path) -> Result<Vec<PathB
         }
         staged.push(dir);
     }
-    output::commit(staged).map_err(io)
+    output::commit_run(out, staged).map_err(io)
 }
 
 /// Copies the files of folder `from` (no subfolders) into a new folder `to`.

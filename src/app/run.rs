@@ -159,7 +159,7 @@ fn run_shard(
         output::stage(&out_dir, partial::STATE_FILE, |w| w.write_all(&state)).map_err(io)?,
         output::stage(&out_dir, partial::PARTIAL_FILE, |w| info.write(w)).map_err(io)?,
     ];
-    output::commit(staged).map_err(io)?;
+    output::commit_run(&out_dir, staged).map_err(io)?;
     if !args.quiet {
         say(&[
             format!(

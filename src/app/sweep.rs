@@ -273,7 +273,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
         staged.push(output::stage(&out_dir, "manifest.json", |w| manifest.write(w)).map_err(io)?);
     }
     staged.extend(points_dir);
-    let written = output::commit(staged).map_err(io)?;
+    let written = output::commit_run(&out_dir, staged).map_err(io)?;
     if !args.quiet {
         report_done(&manifest, &mine, args.shard, seconds, &written, &out_dir)?;
     }

@@ -16,7 +16,9 @@ mod summary_csv;
 mod sweep_csv;
 mod thresholds_csv;
 
-pub use atomic::{Staged, commit, stage, stage_dir};
+pub use atomic::{
+    OUTPUT_NAMES, Staged, commit, commit_run, remove_staged_on_signal, stage, stage_dir,
+};
 pub use events_csv::{BreakevenInfo, EventInfo, write_breakeven, write_events};
 pub use explain::{EXPLAIN_COLUMNS, write_explain_csv, write_explain_text};
 pub use manifest::Manifest;
@@ -80,7 +82,7 @@ pub fn write_report(dir: &Path, report: &Report) -> io::Result<Vec<PathBuf>> {
         staged.push(stage(dir, "breakeven.csv", |w| write_breakeven(w, report))?);
     }
     staged.push(stage(dir, "manifest.json", |w| report.manifest.write(w))?);
-    commit(staged)
+    commit_run(dir, staged)
 }
 
 /// Formats a float for CSV: shortest round-trip form. The engine rejects

@@ -13,6 +13,7 @@
 //! - `sweep`: `sim sweep` points equal `sim run --set`, designs, errors, monotonicity,
 //!   and the README's GNU parallel and Slurm recipes.
 //! - `inherit`: `extends`: shipped variants resolve to base but for their keys; errors at the setting file.
+//! - `leftovers`: signals, killed runs and racing runs leave one run's files in `--out`.
 //! - `market_direction`: comparative statics of the compute market and capex under common random numbers.
 //! - `thresholds`: window arithmetic, first-hit timing, a closed-form probability, the CSV files.
 //! - `value`: fleet value, AI NPV, economic depreciation and reported earnings; the accounting life.
@@ -30,6 +31,7 @@ mod deterministic;
 mod golden;
 mod hurdles;
 mod inherit;
+mod leftovers;
 mod market_direction;
 mod plausibility;
 mod provenance;
