@@ -205,8 +205,8 @@ pub(super) fn headline(report: &Report) -> Vec<String> {
             ));
         } else if name.entity == "market" && name.metric != "gpu_jumps" {
             lines.push(format!(
-                "  {}.{} = {:.4} [{:.4}, {:.4}]",
-                name.entity, name.metric, c.quantiles[2], c.quantiles[0], c.quantiles[4]
+                "  {}.{} = {:.4} [{:.4}, {:.4}] {}",
+                name.entity, name.metric, c.quantiles[2], c.quantiles[0], c.quantiles[4], name.unit
             ));
         }
     }

@@ -40,6 +40,9 @@ pub struct MetricName {
     pub entity: String,
     pub metric: String,
     pub kind: MetricKind,
+    /// How its values read (`$B/quarter`, `ratio`, …); the model says.
+    #[serde(default)]
+    pub unit: String,
 }
 
 /// What values a metric takes, which decides how its quantiles are kept.

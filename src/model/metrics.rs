@@ -84,8 +84,15 @@ impl MetricRegistry {
             entity: entity.to_string(),
             metric: metric.to_string(),
             kind,
+            unit: super::units::unit_of(entity, metric, kind).to_string(),
         });
         MetricId(self.names.len() - 1)
+    }
+
+    /// Sets the unit of metric `id` (a threshold's window value reads in
+    /// the unit of the metric it tests, through its window).
+    pub fn set_unit(&mut self, id: MetricId, unit: String) {
+        self.names[id.0].unit = unit;
     }
 
     /// The names registered so far, in id order.

@@ -17,6 +17,7 @@ mod labs;
 pub mod market;
 mod metrics;
 pub mod thresholds;
+mod units;
 mod value;
 
 use crate::engine::{PathModel, Recorder};

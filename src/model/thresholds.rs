@@ -107,6 +107,14 @@ impl Thresholds {
                 first_hit: registry.add_indicator(&entity, "first_hit"),
                 hit_by: registry.add_indicator(&entity, "hit_by"),
             };
+            // A quarterly flow read over a year is per year; summed since
+            // the start it is a stock.
+            let unit = match (registry.names()[metric].unit.as_str(), t.window) {
+                ("$B/quarter", Window::Annualized | Window::Ttm) => "$B/year".to_string(),
+                ("$B/quarter", Window::Cumulative) => "$B".to_string(),
+                (unit, _) => unit.to_string(),
+            };
+            registry.set_unit(ids.window_value, unit);
             items.push(Item {
                 slot,
                 window: t.window,

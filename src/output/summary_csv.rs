@@ -4,8 +4,9 @@ use super::{Report, fmt_f64};
 use std::io::{self, Write};
 
 /// Column order is part of the file format; change it only with the docs.
-pub const SUMMARY_COLUMNS: [&str; 12] = [
+pub const SUMMARY_COLUMNS: [&str; 13] = [
     "entity", "metric", "quarter", "mean", "std", "p05", "p25", "p50", "p75", "p95", "min", "max",
+    "unit",
 ];
 
 /// Writes the summary table.
@@ -28,6 +29,7 @@ pub fn write_summary(w: &mut dyn Write, report: &Report) -> io::Result<()> {
                     .chain(&[c.min, c.max])
                     .map(|x| fmt_f64(*x)),
             );
+            row.push(name.unit.clone());
             csv.write_record(&row)?;
         }
     }

@@ -236,7 +236,7 @@ fn run_writes_tidy_csv_and_manifest_atomically() {
     let mut lines = summary.lines();
     assert_eq!(
         lines.next(),
-        Some("entity,metric,quarter,mean,std,p05,p25,p50,p75,p95,min,max")
+        Some("entity,metric,quarter,mean,std,p05,p25,p50,p75,p95,min,max,unit")
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     // Every metric has one row per quarter, 20 quarters.
@@ -244,13 +244,41 @@ fn run_writes_tidy_csv_and_manifest_atomically() {
     assert!(rows.len() > 200, "{}", rows.len());
     assert_eq!(rows[0][..3], ["market", "short_rate", "2026Q1"]);
     assert_eq!(rows[19][2], "2030Q4");
+    let known = [
+        "$B/quarter",
+        "$B/year",
+        "$B",
+        "ratio",
+        "probability",
+        "per year",
+        "$/GPU-hour",
+    ];
     for row in &rows {
-        let v: Vec<f64> = row[3..].iter().map(|x| x.parse().unwrap()).collect();
+        let unit = row[12];
+        assert!(!unit.is_empty(), "{row:?}");
+        let v: Vec<f64> = row[3..12].iter().map(|x| x.parse().unwrap()).collect();
         assert!(v.iter().all(|x| x.is_finite()), "{row:?}");
         // min ≤ p05 ≤ … ≤ p95 ≤ max.
         let ordered = [v[7], v[2], v[3], v[4], v[5], v[6], v[8]];
         assert!(ordered.windows(2).all(|w| w[0] <= w[1]), "{row:?}");
     }
+    // Flows say their period; stocks, ratios and indicators theirs.
+    let unit_of = |entity: &str, metric: &str| {
+        rows.iter()
+            .find(|r| r[0] == entity && r[1] == metric)
+            .unwrap()[12]
+    };
+    assert_eq!(unit_of("industry", "recurring_ai_revenue"), known[0]);
+    assert_eq!(unit_of("industry", "required_revenue"), known[1]);
+    assert_eq!(unit_of("hyperscaler.Oracle", "cash"), known[2]);
+    assert_eq!(unit_of("industry", "revenue_coverage"), known[3]);
+    assert_eq!(unit_of("lab.OpenAI", "default_by"), known[4]);
+    assert_eq!(unit_of("market", "short_rate"), known[5]);
+    assert_eq!(unit_of("market", "rental_price"), known[6]);
+    assert_eq!(
+        unit_of("threshold.JPMorgan $650B hurdle", "window_value"),
+        known[1]
+    );
 
     let paths = read(&out.join("paths.csv"));
     assert_eq!(

@@ -148,7 +148,7 @@ fn explain_prints_value_unit_and_source() {
     for expected in [
         "hyperscaler.Microsoft.cash = 89.5  [$B]\n    fact msft.cash.2025-12 = 89.5 $B (Microsoft cash and short-term investments, 2025-12-31) [P]\n         Microsoft balance sheet (StockAnalysis): https://stockanalysis.com/",
         "market.rates.speed = 0.5  [per year (reversion speed)]\n    assumption: half-life",
-        "hyperscaler.Microsoft.depreciation = 5.6  [$B]\n    derived: capacity × 45 / useful life / 4 per quarter\n      from capex.per_gw = 45 $B/GW",
+        "hyperscaler.Microsoft.depreciation = 5.6  [$B/quarter]\n    derived: capacity × 45 / useful life / 4 per quarter\n      from capex.per_gw = 45 $B/GW",
         "lab.OpenAI.commitment.Oracle.total = 300.0  [$B]\n    fact openai.commit.oracle",
         // Each hurdle says which revenue layer it tests.
         "threshold.JPMorgan $650B hurdle.metric = \"industry.end_user_ai_revenue\"\n    tests the end-user layer:",

@@ -16,6 +16,16 @@ const MONEY: Rule = Rule {
     expected: "an amount between 0 and 100,000 ($ billions)",
     unit: "$B",
 };
+/// A flow per quarter (cash flow, capex, depreciation, payouts, leases).
+const QUARTERLY: Rule = Rule {
+    unit: "$B/quarter",
+    ..MONEY
+};
+/// A flow per year (a lab's revenue run-rate).
+const YEARLY: Rule = Rule {
+    unit: "$B/year",
+    ..MONEY
+};
 const SHARE: Rule = Rule {
     lo: 0.0,
     hi: 1.0,
@@ -54,7 +64,7 @@ const GW: Rule = Rule {
 };
 
 const LAB_RULES: LabNumbers<Rule> = LabNumbers {
-    revenue: MONEY,
+    revenue: YEARLY,
     growth: LOG_GROWTH,
     decay_years: DECAY_YEARS,
     vol: VOLATILITY,
@@ -109,10 +119,10 @@ const HYPERSCALER_RULES: HyperscalerNumbers<Rule> = HyperscalerNumbers {
         unit: "net debt / EBITDA",
     },
     tax_rate: SHARE,
-    core_ocf: MONEY,
+    core_ocf: QUARTERLY,
     core_growth: LOG_GROWTH,
     core_vol: VOLATILITY,
-    capex: MONEY,
+    capex: QUARTERLY,
     capex_growth: LOG_GROWTH,
     capex_decay_years: DECAY_YEARS,
     maintenance: SHARE,
@@ -124,10 +134,10 @@ const HYPERSCALER_RULES: HyperscalerNumbers<Rule> = HyperscalerNumbers {
         expected: "a useful life between 1 and 50 years",
         unit: "years",
     },
-    depreciation: MONEY,
-    lease_payment: MONEY,
-    dividends: MONEY,
-    buybacks: MONEY,
+    depreciation: QUARTERLY,
+    lease_payment: QUARTERLY,
+    dividends: QUARTERLY,
+    buybacks: QUARTERLY,
     equity_raise: MONEY,
     equity_quarters: Rule {
         lo: 0.0,
