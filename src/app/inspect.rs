@@ -5,6 +5,7 @@ use super::{AppError, build_model, say, to_stdout};
 use crate::cli::{ExplainArgs, ExplainFormat, InitArgs, ValidateArgs};
 use crate::output;
 use crate::scenario;
+use crate::scenario::diagnostic::MAX_LISTED;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -15,7 +16,7 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<(), AppError> {
     build_model(&args.scenario, &text, &scenario)?;
     print_warnings(&scenario);
     if args.strict {
-        let unsourced = scenario::explain::unsourced(&scenario);
+        let unsourced = scenario::explain::unsourced_at(&scenario, &args.scenario, &text);
         let warnings = scenario.provenance.warnings.len();
         if warnings > 0 || !unsourced.is_empty() {
             let mut msg = format!(
@@ -23,8 +24,11 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<(), AppError> {
                 args.scenario.display(),
                 unsourced.len()
             );
-            for p in unsourced {
-                msg.push_str(&format!("\n  {p}"));
+            for (p, at) in unsourced.iter().take(MAX_LISTED) {
+                msg.push_str(&format!("\n  {at}: `{p}`"));
+            }
+            if unsourced.len() > MAX_LISTED {
+                msg.push_str(&format!("\n  … and {} more", unsourced.len() - MAX_LISTED));
             }
             msg.push_str("\n  help: cite a fact, a derivation or an assumption: { value = 0.3, fact = \"id\" } (see docs/scenario.md, \"Sources\")");
             return Err(AppError::Input(msg));

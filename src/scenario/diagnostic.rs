@@ -27,6 +27,46 @@ pub struct Diagnostic {
     pub line_text: Option<String>,
 }
 
+/// The longest key, message or help a diagnostic prints whole (characters);
+/// longer ones keep their start and end around an ellipsis.
+const MAX_TEXT: usize = 400;
+/// Characters of the offending line shown around the caret.
+const LINE_WINDOW: usize = 80;
+/// Problems listed one by one; the rest are counted.
+pub const MAX_LISTED: usize = 20;
+
+/// `text` whole, or its start and end around `…` when it is longer than
+/// `max` characters: a 200,000-character name is never echoed.
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let n = text.chars().count();
+    if n <= max {
+        return text.into();
+    }
+    let head: String = text.chars().take(max / 2).collect();
+    let tail: String = text.chars().skip(n - max / 2).collect();
+    format!("{head} … {tail}").into()
+}
+
+/// The part of `line` around 1-based column `col` that fits in
+/// [`LINE_WINDOW`] characters, and the caret's column in it.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let n = line.chars().count();
+    if n <= LINE_WINDOW {
+        return (line.to_string(), col);
+    }
+    let start = col.saturating_sub(1 + LINE_WINDOW / 2).min(n - LINE_WINDOW);
+    let mut shown: String = line.chars().skip(start).take(LINE_WINDOW).collect();
+    let mut caret = col - start;
+    if start > 0 {
+        shown.insert_str(0, "… ");
+        caret += 2;
+    }
+    if start + LINE_WINDOW < n {
+        shown.push_str(" …");
+    }
+    (shown, caret)
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.file.as_os_str() == "-" {
@@ -38,15 +78,16 @@ impl fmt::Display for Diagnostic {
             write!(f, ":{line}:{col}")?;
         }
         if !self.key.is_empty() {
-            write!(f, ": `{}`", self.key)?;
+            write!(f, ": `{}`", clip(&self.key, MAX_TEXT / 4))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", clip(&self.message, MAX_TEXT))?;
         if let (Some(text), Some((line, col))) = (&self.line_text, self.position) {
+            let (text, col) = window(text, col);
             let gutter = line.to_string().len();
             write!(f, "\n  {line} | {text}\n  {:gutter$} | {:>col$}", "", "^")?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", clip(help, MAX_TEXT))?;
         }
         Ok(())
     }
@@ -60,11 +101,14 @@ impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The caller prints "error: " before the first; each later problem
         // gets its own, so every one starts a line a reader can scan for.
-        for (i, d) in self.0.iter().enumerate() {
+        for (i, d) in self.0.iter().take(MAX_LISTED).enumerate() {
             if i > 0 {
                 write!(f, "\nerror: ")?;
             }
             write!(f, "{d}")?;
+        }
+        if self.0.len() > MAX_LISTED {
+            write!(f, "\n… and {} more errors", self.0.len() - MAX_LISTED)?;
         }
         Ok(())
     }

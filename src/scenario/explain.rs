@@ -111,6 +111,32 @@ fn unit_of(s: &Scenario, path: &str) -> String {
     }
 }
 
+/// Where each of [`unsourced`]'s values was written: `file:line:col`, or
+/// `file:line` of the file that set it in a scenario that `extends`
+/// another (`text` is the text the scenario was read from).
+pub fn unsourced_at(s: &Scenario, file: &std::path::Path, text: &str) -> Vec<(String, String)> {
+    let src = super::diagnostic::Source::new(file, text.to_string());
+    let p = &s.provenance;
+    unsourced(s)
+        .into_iter()
+        .map(|path| {
+            let inherited = p
+                .inherited
+                .as_ref()
+                .and_then(|r| r.origins.where_set(&path));
+            let here = || {
+                let leaf = p.leaves.iter().find(|l| l.path == path)?;
+                let (line, col) = src.line_col(leaf.span.as_ref()?.start);
+                Some(format!("{}:{line}:{col}", file.display()))
+            };
+            let at = inherited
+                .or_else(here)
+                .unwrap_or_else(|| file.display().to_string());
+            (path, at)
+        })
+        .collect()
+}
+
 /// The values that are numbers (or distributions) but cite no source, and
 /// were not set on the command line.
 pub fn unsourced(s: &Scenario) -> Vec<String> {

@@ -323,17 +323,17 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
         let d = Source::new(path, String::new()).at(None, "", message);
         return Err(LoadError::Invalid(Diagnostics(vec![d])));
     }
-    std::fs::read_to_string(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::InvalidData {
-            let d = Source::new(path, String::new()).at(
-                None,
-                "",
-                "the file is not UTF-8 text; scenarios are TOML files",
-            );
-            LoadError::Invalid(Diagnostics(vec![d]))
-        } else {
-            LoadError::Io(path.to_path_buf(), e)
-        }
+    let bytes = std::fs::read(path).map_err(|e| LoadError::Io(path.to_path_buf(), e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        // Everything before the first bad byte is text: point at it.
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        let d = Source::new(path, text).at(
+            Some(at..at + 1),
+            "",
+            "the file is not UTF-8 text here; scenarios are TOML files",
+        );
+        LoadError::Invalid(Diagnostics(vec![d]))
     })
 }
 

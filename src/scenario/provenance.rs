@@ -89,8 +89,17 @@ pub fn lift(src: &Source) -> Lifted {
         cited: Vec::new(),
         errors: Vec::new(),
     };
-    let Ok(doc) = Document::parse(src.text.as_str()) else {
-        return out;
+    let doc = match Document::parse(src.text.as_str()) {
+        Ok(doc) => doc,
+        // The document is not TOML: the parser's own error, at its own
+        // place, is the diagnosis (serde would fail later, elsewhere).
+        Err(e) => {
+            let key = e.span().map(|s| src.key_at(s.start)).unwrap_or_default();
+            let mut d = src.at(e.span(), &key, e.message().trim_end().to_string());
+            d.help = Some("the file is not valid TOML at this place".to_string());
+            out.errors.push(d);
+            return out;
+        }
     };
     let mut blanks: Vec<Range<usize>> = Vec::new();
     let mut lifter = Lifter {
@@ -318,6 +327,8 @@ pub struct Leaf {
     pub value: String,
     /// Numbers (or a distribution, or an array holding numbers): these need a source.
     pub numeric: bool,
+    /// Where the value is in the text it was read from.
+    pub span: Option<Range<usize>>,
 }
 
 /// Every value of (lifted) scenario text in file order. Tables and inline
@@ -387,6 +398,7 @@ impl Walk for Leaves<'_> {
                         .collect::<Vec<_>>()
                         .join(" "),
                     numeric,
+                    span: v.span(),
                 });
             }
         }

@@ -557,3 +557,107 @@ fn completions_and_man_pages_are_generated() {
     let bad = sim().args(["completions", "nosh"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(1));
 }
+
+/// `sim validate` on `text` written to a file: its exit code and stderr.
+fn validate_text(text: &[u8]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = sim().args(["validate"]).arg(&file).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn errors_on_huge_inputs_stay_short() {
+    let base = read(&root().join("tests/data/companies.toml"));
+    let long_name = base.replacen(
+        "name = \"Neo\"",
+        &format!("name = \"{}\"", "N".repeat(200_000)),
+        1,
+    );
+    let long_line = base.replacen("seed = 7", &format!("seed = 7 {}", "x".repeat(4_000)), 1);
+    let deep = base.replacen(
+        "seed = 7",
+        &format!("seed = {}{}", "[".repeat(10_000), "]".repeat(10_000)),
+        1,
+    );
+    // Forty bad values: twenty listed, the rest counted.
+    let many = base
+        .replace("vol = 0.0", "vol = -1.0")
+        .replace("growth = 0.", "growth = -90.");
+    for (what, text) in [
+        ("name", long_name),
+        ("line", long_line),
+        ("nesting", deep),
+        ("many", many),
+    ] {
+        let (code, stderr) = validate_text(text.as_bytes());
+        assert_eq!(code, Some(1), "{what}: {stderr}");
+        assert!(stderr.len() < 12_000, "{what}: {} bytes", stderr.len());
+        assert!(
+            stderr.lines().all(|l| l.chars().count() < 500),
+            "{what}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{what}");
+    }
+}
+
+#[test]
+fn the_parser_s_own_error_is_reported_at_its_own_place() {
+    let base = read(&root().join("scenarios/base.toml"));
+    for (from, to, at, says) in [
+        (
+            "quarters = { value = 20,",
+            "quarters = { value = 99999999999999999999,",
+            "s.toml:21:22: `simulation.quarters`:",
+            "integer number overflowed",
+        ),
+        (
+            "cash = { value = 89.5,",
+            "cash = { value = 1e400,",
+            "s.toml:142:18: `hyperscaler.",
+            "floating-point number overflowed",
+        ),
+    ] {
+        assert!(base.contains(from), "{from}");
+        let text = base.replacen(from, to, 1);
+        let (code, stderr) = validate_text(text.as_bytes());
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(stderr.contains(says) && stderr.contains(at), "{stderr}");
+    }
+    // Not UTF-8: where the first bad byte is.
+    let (code, stderr) = validate_text(b"[simulation]\nstart = \"20\xff26Q1\"\n");
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("s.toml:2:12: the file is not UTF-8 text here"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn strict_says_where_each_unsourced_number_is() {
+    let out = sim()
+        .args(["validate", "--strict", "tests/data/companies.toml"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("\n  tests/data/companies.toml:6:12: `simulation.quarters`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("… and 103 more"), "{stderr}");
+    // In a scenario that extends another, the file and line that set it.
+    let out = sim()
+        .args(["validate", "--strict", "tests/data/inherit/child.toml"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("tests/data/inherit/../companies.toml:6: `simulation.quarters`"),
+        "{stderr}"
+    );
+}

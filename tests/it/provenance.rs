@@ -137,7 +137,8 @@ fn strict_validation_fails_on_a_bare_number() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("1 number(s) citing no source\n  hyperscaler.Microsoft.cash"),
+        err.contains("1 number(s) citing no source\n  ")
+            && err.contains("s.toml:142:8: `hyperscaler.Microsoft.cash`"),
         "{err}"
     );
 }
