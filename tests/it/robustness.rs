@@ -84,3 +84,71 @@ proptest! {
         );
     }
 }
+
+/// Every accepted extreme gets the same exit code at 2 paths as at 200
+/// (issue 15: overflow once depended on the path count), and it is 0 or 1.
+#[test]
+fn extreme_settings_exit_alike_at_any_path_count() {
+    // Every bound at once, upward and downward (each run pays the fixed
+    // cost of 400 quarters' statistics, so the extremes share runs).
+    let extremes: &[&[&str]] = &[
+        &[
+            "market.gpu_price.vol=5",
+            "market.gpu_price.drift=3",
+            "market.gpu_price.jumps.rate=50",
+            "market.gpu_price.jumps.mean=5",
+            "market.gpu_price.jumps.sd=5",
+            "market.demand.growth=3",
+            "market.demand.vol=5",
+            "market.hbm_price.vol=5",
+            "market.rates.vol=5",
+            "lab.OpenAI.revenue.growth=3",
+            "lab.OpenAI.revenue.vol=5",
+            "lab.OpenAI.revenue.decay_years=100",
+            "hyperscaler.Microsoft.core.growth=3",
+            "hyperscaler.Microsoft.core.vol=5",
+            "hyperscaler.Microsoft.capex.growth=3",
+            "hyperscaler.Microsoft.capex.decay_years=100",
+            "industry.compute.efficiency_growth=3",
+            "industry.end_user.monetisation_growth=1",
+        ],
+        &[
+            "market.gpu_price.vol=5",
+            "market.gpu_price.drift=-0.99",
+            "market.gpu_price.jumps.rate=50",
+            "market.gpu_price.jumps.mean=-5",
+            "market.demand.growth=-3",
+            "market.demand.vol=5",
+            "lab.OpenAI.revenue.growth=-3",
+            "hyperscaler.Microsoft.core.growth=-3",
+            "industry.end_user.monetisation_growth=-1",
+        ],
+        // The two settings the reliability review reported.
+        &["market.gpu_price.vol=5"],
+        &[
+            "market.gpu_price.jumps.rate=50",
+            "market.gpu_price.jumps.mean=-5",
+        ],
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for sets in extremes {
+        let code = |paths: &str| {
+            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("sim"));
+            cmd.current_dir(root())
+                .args(["run", "scenarios/base.toml", "--quiet", "--paths", paths])
+                .args(["--set", "simulation.quarters=400", "--out"])
+                .arg(dir.path().join("out"));
+            for s in *sets {
+                cmd.args(["--set", s]);
+            }
+            let out = cmd.output().unwrap();
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        };
+        let (few, many) = (code("2"), code("200"));
+        assert_eq!(few.0, many.0, "{sets:?}: {} / {}", few.1, many.1);
+        assert!(matches!(many.0, Some(0 | 1)), "{sets:?}: {}", many.1);
+    }
+}
