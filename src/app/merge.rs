@@ -181,7 +181,7 @@ fn merge_sweep(parts: &[(PathBuf, PartialInfo)], out: &Path) -> Result<Vec<PathB
         let mut reader = csv::Reader::from_path(&file).map_err(|e| bad(e.to_string()))?;
         let h = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
         match &header {
-            None => header = Some((file.clone(), h)),
+            None => header = Some((file.clone(), h.clone())),
             Some((first, fh)) if *fh != h => {
                 return Err(bad(format!(
                     "its columns differ from {}'s; the shards are not of one sweep",
@@ -197,6 +197,17 @@ fn merge_sweep(parts: &[(PathBuf, PartialInfo)], out: &Path) -> Result<Vec<PathB
                 .get(0)
                 .and_then(|p| p.parse().ok())
                 .ok_or_else(|| bad("a row does not start with its point index".to_string()))?;
+            // Statistics are numbers (or empty: a statistic that does not
+            // exist); a point's parameters may be any text.
+            for (name, cell) in h.iter().zip(record.iter()).skip(1) {
+                if !name.starts_with("param_") && !cell.is_empty() && cell.parse::<f64>().is_err() {
+                    return Err(bad(format!(
+                        "point {point}'s `{name}` is `{}`, not a number; the file was edited or damaged: rerun shard {}",
+                        crate::scenario::diagnostic::clip(cell, 40),
+                        info.shard
+                    )));
+                }
+            }
             if rows
                 .insert(point, record.iter().map(str::to_string).collect())
                 .is_some()

@@ -312,3 +312,47 @@ fn merge_names_what_a_hand_edited_partial_json_gets_wrong() {
         "{e}"
     );
 }
+
+#[test]
+fn merge_refuses_an_edited_sweep_shard() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shards: Vec<PathBuf> = (0..2)
+        .map(|k| {
+            let out = tmp.path().join(format!("s{k}"));
+            sim()
+                .args([
+                    "sweep",
+                    "tests/data/companies.toml",
+                    "--quiet",
+                    "--paths",
+                    "8",
+                ])
+                .args(["--vary", "market.demand.growth=0.3,0.4,0.5"])
+                .args(["--shard", &format!("{k}/2"), "--out"])
+                .arg(&out)
+                .assert()
+                .success();
+            out
+        })
+        .collect();
+    let csv = shards[0].join("sweep.csv");
+    let original = std::fs::read_to_string(&csv).unwrap();
+    // A statistic that is not a number.
+    let (head, rest) = original.split_once('\n').unwrap();
+    let row: Vec<&str> = rest.lines().next().unwrap().split(',').collect();
+    let mut edited: Vec<String> = row.iter().map(|s| s.to_string()).collect();
+    edited[3] = "=1+1".to_string();
+    std::fs::write(&csv, format!("{head}\n{}\n", edited.join(","))).unwrap();
+    let e = merge_fails(&[&shards[0], &shards[1]]);
+    assert!(
+        e.contains("s0/sweep.csv: point 0's `") && e.contains("not a number"),
+        "{e}"
+    );
+    // A point removed.
+    std::fs::write(&csv, format!("{head}\n")).unwrap();
+    let e = merge_fails(&[&shards[0], &shards[1]]);
+    assert!(
+        e.contains("it holds points [] but its partial.json says [0, 2]"),
+        "{e}"
+    );
+}
