@@ -42,6 +42,9 @@ pub enum Command {
     /// Print a shell completion script for sim.
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
+    /// Print the JSON Schema of scenario files, for editors.
+    #[command(after_help = SCHEMA_HELP)]
+    Schema,
     /// Print sim's man page, or write one page per command into a folder.
     #[command(after_help = MAN_HELP)]
     Man(ManArgs),
@@ -104,6 +107,15 @@ Examples:
   sim completions bash > ~/.local/share/bash-completion/completions/sim
   sim completions zsh > ~/.zfunc/_sim
   sim completions fish > ~/.config/fish/completions/sim.fish";
+
+const SCHEMA_HELP: &str = "\
+Writes the schema to standard output (the repository ships it as docs/scenario.schema.json;
+a scenario's first line `#:schema PATH` points Even Better TOML or Taplo at it). It checks key
+names and types; `sim validate` checks completeness, ranges and meaning.
+
+Examples:
+  sim schema > scenario.schema.json
+  sim schema | head";
 
 const MAN_HELP: &str = "\
 Writes sim(1) to standard output, or with --out sim.1 and sim-<command>.1 into the folder.

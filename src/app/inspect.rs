@@ -104,6 +104,8 @@ const STARTER: &str = include_str!("../../scenarios/base.toml");
 /// The fact table the starter cites, written beside it.
 const STARTER_FACTS: &str = include_str!("../../seeds/facts.csv");
 const STARTER_FACTS_FILE: &str = "facts.csv";
+/// The schema editors read, written beside the starter.
+const STARTER_SCHEMA_FILE: &str = "scenario.schema.json";
 
 pub(super) fn init(args: &InitArgs) -> Result<(), AppError> {
     let name = if args.name.ends_with(".toml") {
@@ -127,17 +129,29 @@ pub(super) fn init(args: &InitArgs) -> Result<(), AppError> {
         .unwrap_or(name.clone());
     // The starter cites the shipped fact table; it is written beside the
     // scenario (unless one is already there) and the reference rewritten.
-    let starter = STARTER.replacen(
-        "facts = \"../seeds/facts.csv\"",
-        &format!("facts = \"{STARTER_FACTS_FILE}\""),
-        1,
-    );
+    // So is the schema its first line points editors at.
+    let starter = STARTER
+        .replacen(
+            "facts = \"../seeds/facts.csv\"",
+            &format!("facts = \"{STARTER_FACTS_FILE}\""),
+            1,
+        )
+        .replacen(
+            "#:schema ../docs/scenario.schema.json",
+            &format!("#:schema {STARTER_SCHEMA_FILE}"),
+            1,
+        );
     let mut files = vec![output::stage(dir, &file, |w| {
         w.write_all(starter.as_bytes())
     })];
     if !dir.join(STARTER_FACTS_FILE).exists() {
         files.push(output::stage(dir, STARTER_FACTS_FILE, |w| {
             w.write_all(STARTER_FACTS.as_bytes())
+        }));
+    }
+    if !dir.join(STARTER_SCHEMA_FILE).exists() {
+        files.push(output::stage(dir, STARTER_SCHEMA_FILE, |w| {
+            w.write_all(scenario::schema::json().as_bytes())
         }));
     }
     let staged = files
@@ -150,6 +164,8 @@ pub(super) fn init(args: &InitArgs) -> Result<(), AppError> {
         .map(|p| {
             if p.extension().is_some_and(|e| e == "csv") {
                 format!("wrote {} (the facts the scenario cites)", p.display())
+            } else if p.extension().is_some_and(|e| e == "json") {
+                format!("wrote {} (the schema editors check it with)", p.display())
             } else {
                 format!(
                     "wrote {}; run it with: sim run {}",

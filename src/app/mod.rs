@@ -75,6 +75,10 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
         Command::Compare(args) => compare::compare(&args),
         Command::Completions(args) => inspect::completions(&args),
         Command::Man(args) => inspect::man(&args),
+        Command::Schema => to_stdout(|out| {
+            use std::io::Write;
+            out.write_all(scenario::schema::json().as_bytes())
+        }),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod overrides;
 pub mod param;
 pub mod provenance;
 pub mod raw;
+pub mod schema;
 mod validate;
 
 use crate::number;

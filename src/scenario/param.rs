@@ -24,7 +24,7 @@ pub enum Param {
 }
 
 /// The distributions a parameter may follow. Field names are the TOML keys.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
 pub enum Dist {
     /// Normal with mean and standard deviation.
@@ -396,6 +396,21 @@ impl<'de> Deserialize<'de> for Param {
             }
         }
         deserializer.deserialize_any(ParamVisitor)
+    }
+}
+
+/// A number, or a distribution table (`{ dist = "pert", … }`).
+impl schemars::JsonSchema for Param {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Param".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let dist = generator.subschema_for::<Dist>();
+        schemars::json_schema!({
+            "description": "a number, or a distribution drawn once per path",
+            "anyOf": [{ "type": "number" }, dist]
+        })
     }
 }
 

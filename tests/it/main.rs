@@ -14,6 +14,7 @@
 //!   and the README's GNU parallel and Slurm recipes.
 //! - `inherit`: `extends`: shipped variants resolve to base but for their keys; errors at the setting file.
 //! - `leftovers`: signals, killed runs and racing runs leave one run's files in `--out`.
+//! - `schema`: the shipped JSON Schema is current, shipped scenarios validate, typos do not.
 //! - `market_direction`: comparative statics of the compute market and capex under common random numbers.
 //! - `thresholds`: window arithmetic, first-hit timing, a closed-form probability, the CSV files.
 //! - `value`: fleet value, AI NPV, economic depreciation and reported earnings; the accounting life.
@@ -38,6 +39,7 @@ mod provenance;
 mod quantiles;
 mod reproducibility;
 mod robustness;
+mod schema;
 mod shards;
 mod statistics;
 mod sweep;
