@@ -15,9 +15,31 @@ pub fn shortest(x: f64) -> String {
     }
 }
 
+/// `x` to `digits` significant digits, written as [`shortest`] writes
+/// the rounded number: `-545.992673992674` to 6 digits is `-545.993`.
+pub fn significant(x: f64, digits: usize) -> String {
+    if !x.is_finite() || x == 0.0 {
+        return shortest(x);
+    }
+    let rounded: f64 = format!("{x:.*e}", digits.saturating_sub(1))
+        .parse()
+        .unwrap_or(x);
+    shortest(rounded)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::shortest;
+    use super::{shortest, significant};
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(significant(-545.992673992674, 6), "-545.993");
+        assert_eq!(significant(0.062296204566955574, 6), "0.0622962");
+        assert_eq!(significant(263.0, 6), "263");
+        assert_eq!(significant(1234567.0, 6), "1234570");
+        assert_eq!(significant(0.0, 6), "0");
+        assert_eq!(significant(1e-320, 6), "1e-320");
+    }
 
     #[test]
     fn plain_and_exponent_forms() {

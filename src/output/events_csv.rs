@@ -1,7 +1,7 @@
 //! `events.csv` and `breakeven.csv`: the probability of each entity's
 //! events by quarter, and each hyperscaler's AI break-even.
 
-use super::{Report, fmt_f64};
+use super::{Report, fmt_f64, fmt_value};
 use std::io::{self, Write};
 
 /// What the writers need to know of one event of one entity.
@@ -98,7 +98,7 @@ pub fn write_breakeven(w: &mut dyn Write, report: &Report) -> io::Result<()> {
     };
     let spread = |m: usize| {
         let c = cell(m, nq - 1);
-        [0, 2, 4].map(|i| fmt_f64(c.quantiles[i]))
+        [0, 2, 4].map(|i| fmt_value(c.quantiles[i]))
     };
     for b in &report.meta.breakevens {
         let last = cell(b.above_water, nq - 1);

@@ -1,6 +1,6 @@
 //! `summary.csv`: one row per entity × metric × quarter.
 
-use super::{Report, fmt_f64};
+use super::{Report, fmt_value};
 use std::io::{self, Write};
 
 /// Column order is part of the file format; change it only with the docs.
@@ -27,7 +27,7 @@ pub fn write_summary(w: &mut dyn Write, report: &Report) -> io::Result<()> {
                     .iter()
                     .chain(&c.quantiles)
                     .chain(&[c.min, c.max])
-                    .map(|x| fmt_f64(*x)),
+                    .map(|x| fmt_value(*x)),
             );
             row.push(name.unit.clone());
             csv.write_record(&row)?;

@@ -1,7 +1,7 @@
 //! `sweep.csv`: one row per sweep point, its parameters first, then the
 //! headline figures of its run; and the sweep's `manifest.json`.
 
-use super::{ReportMeta, fmt_f64};
+use super::{ReportMeta, fmt_f64, fmt_value};
 use crate::scenario::Override;
 use crate::stats::CellSummary;
 use serde::{Deserialize, Serialize};
@@ -79,11 +79,11 @@ pub fn sweep_values(columns: &[SweepColumn], cells: &[CellSummary]) -> Vec<Strin
         .iter()
         .map(|c| {
             let cell = &cells[c.cell];
-            fmt_f64(match c.stat {
-                Stat::Mean => cell.mean,
-                Stat::StdError => cell.mean_se,
-                Stat::Quantile(i) => cell.quantiles[i],
-            })
+            match c.stat {
+                Stat::Mean => fmt_f64(cell.mean),
+                Stat::StdError => fmt_f64(cell.mean_se),
+                Stat::Quantile(i) => fmt_value(cell.quantiles[i]),
+            }
         })
         .collect()
 }

@@ -36,7 +36,13 @@ impl CellSummary {
     /// Combines a cell's moments and histogram.
     pub fn new(m: &Moments, h: &LogHistogram) -> CellSummary {
         CellSummary {
-            quantiles: h.quantiles(&QUANTILES).map(|q| q.clamp(m.min(), m.max())),
+            // Every path took the same value: it is every quantile exactly
+            // (not the middle of its histogram bucket).
+            quantiles: if m.min() == m.max() {
+                [m.min(); 5]
+            } else {
+                h.quantiles(&QUANTILES).map(|q| q.clamp(m.min(), m.max()))
+            },
             ..CellSummary::from_moments(m)
         }
     }

@@ -7,8 +7,11 @@ use rand::seq::SliceRandom;
 
 /// Positions within a stratum are drawn on a lattice of this many cells
 /// and placed at cell centres, so no point lies within rounding distance
-/// of a stratum's edge: inverting a value always finds its stratum.
-const LATTICE: u64 = 1 << 20;
+/// of a stratum's edge: inverting a value always finds its stratum. Each
+/// value is written with the decimals a tenth of a cell needs, and no more
+/// (`0.0622962`, not `0.062296204566955574`): the rounding moves it less
+/// than a twentieth of a cell, so it stays in its cell.
+const LATTICE: u64 = 1000;
 
 /// `n` points, each a value per axis (every axis must be a range `LO:HI`).
 /// Axis `d`'s strata are a random permutation; within its stratum a point
@@ -39,13 +42,16 @@ pub fn latin_hypercube(
         let (Ok(lo), Ok(hi)) = (lo, hi) else {
             return Err(format!("the range for {} is beyond f64", axis.path));
         };
+        let cell_width = ((hi - lo) / (n as f64 * LATTICE as f64)).abs();
+        let decimals = (-(cell_width / 10.0).log10()).ceil().clamp(0.0, 300.0) as usize;
         let mut strata: Vec<usize> = (0..n).collect();
         strata.shuffle(rng);
         for (point, k) in points.iter_mut().zip(strata) {
             let cell = rng.random_range(0..LATTICE);
             let u = (cell as f64 + 0.5) / LATTICE as f64;
             let x = lo + (hi - lo) * ((k as f64 + u) / n as f64);
-            point.push(crate::number::shortest(x));
+            let rounded: f64 = format!("{x:.decimals$}").parse().unwrap_or(x);
+            point.push(crate::number::shortest(rounded));
         }
     }
     Ok(points)
