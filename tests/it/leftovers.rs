@@ -12,6 +12,25 @@ fn sim() -> std::process::Command {
     c
 }
 
+/// `sim run` of the base scenario on `paths` paths into `out`, succeeding.
+fn run_base(paths: &str, out: &Path, extra: &[&str]) {
+    Command::cargo_bin("sim")
+        .unwrap()
+        .current_dir(root())
+        .args([
+            "run",
+            "scenarios/base.toml",
+            "--quiet",
+            "--paths",
+            paths,
+            "--out",
+        ])
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+}
+
 fn names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -63,23 +82,7 @@ fn sigterm_and_sigint_in_the_write_phase_leave_nothing_staged() {
 fn a_rerun_clears_what_a_killed_run_left_and_what_it_does_not_write() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let run = |extra: &[&str]| {
-        Command::cargo_bin("sim")
-            .unwrap()
-            .current_dir(root())
-            .args([
-                "run",
-                "scenarios/base.toml",
-                "--quiet",
-                "--paths",
-                "16",
-                "--out",
-            ])
-            .arg(&out)
-            .args(extra)
-            .assert()
-            .success();
-    };
+    let run = |extra: &[&str]| run_base("16", &out, extra);
     run(&["--sample-paths", "2"]);
     assert!(out.join("paths.csv").exists());
     // What a SIGKILL leaves: staged files of a process that is gone, and
@@ -131,20 +134,7 @@ fn two_runs_racing_on_one_folder_leave_one_run_whole() {
         "{manifest}"
     );
     let reference = dir.path().join("ref");
-    Command::cargo_bin("sim")
-        .unwrap()
-        .current_dir(root())
-        .args([
-            "run",
-            "scenarios/base.toml",
-            "--quiet",
-            "--paths",
-            paths,
-            "--out",
-        ])
-        .arg(&reference)
-        .assert()
-        .success();
+    run_base(paths, &reference, &[]);
     for file in ["summary.csv", "events.csv", "thresholds.csv"] {
         assert_eq!(
             std::fs::read(out.join(file)).unwrap(),
