@@ -3,7 +3,9 @@
 //! AI operating income on every path of the base scenario, and the
 //! comparative statics of the accounting life under common random numbers;
 //! the end-user revenue layer (labs plus monetised compute, Sequoia's form)
-//! on every path.
+//! on every path; and on the zero-volatility fixture, the start fleet's value,
+//! the AI NPV with its terminal value, economic depreciation and the book
+//! by hand.
 
 use crate::common::{BASE_COMPANIES as COMPANIES, Samples, base_samples};
 
@@ -203,5 +205,74 @@ fn end_user_revenue_rises_with_monetisation_and_nothing_the_companies_earn_moves
                 assert_eq!(base.get(p, i, m, q), richer.get(p, i, m, q), "{m}");
             }
         }
+    }
+}
+
+/// The companies fixture (every volatility zero, regime frozen in boom):
+/// every path is the same.
+fn companies_fixture() -> Samples {
+    let path = crate::common::root().join("tests/data/companies.toml");
+    let text = crate::common::read(&path);
+    let s = sim::scenario::from_text(&path, &text, &[]).unwrap_or_else(|e| panic!("{e}"));
+    Samples::of(&s, 2)
+}
+
+#[test]
+fn zero_volatility_npv_with_terminal_value_matches_hand_arithmetic() {
+    let x = companies_fixture();
+    let e = "hyperscaler.Big";
+    // The fixture's numbers: cost of capital 10 %, obsolescence 10 %/yr,
+    // compute per GW +20 %/yr, GPU index −25 %/yr, economic life 5 years,
+    // opex $2B per GW-year, $40B a GW at today's prices (indices at 1),
+    // 1.5 units of compute per new GW, 1M GPUs per GW, rental $2/GPU-hour.
+    let (r, life, opex, cost) = (0.10, 5.0, 2.0, 40.0);
+    let delta = -(0.9f64).ln();
+    let fall = 1.2f64.ln() - 0.75f64.ln();
+    let a = |k: f64, t: f64| (1.0 - (-k * t).exp()) / k;
+    let hours = 1e6 * 8760.0 / 1e9; // billions of GPU-hours a GW-year
+    // The long-run cost of compute: a new GW's cost and opex repaid over
+    // its life, per unit of its compute.
+    let anchor = (cost + opex * a(r + delta, life)) / a(r + delta + fall, life) / (1.5 * hours);
+    let (long_run, now) = (anchor * hours, 2.0 * hours);
+    // Big: 2 GW in service half-way through their life, 1 GW in the
+    // pipeline at cost; its premium fades over (4 + 2 quarters of lag).
+    let kappa = 1.0 / ((4.0 + 2.0) * 0.25);
+    let per_unit = long_run * a(r + delta + fall, life / 2.0)
+        + (now - long_run) * a(r + delta + fall + kappa, life / 2.0)
+        - opex * a(r + delta, life / 2.0);
+    let start_value = (2.0 * per_unit).max(0.0) + 1.0 * cost;
+    // AI NPV at each quarter end: the discounted cash flows to date plus
+    // the discounted value of the fleet, less what it was worth at the start.
+    let mut cash = 0.0;
+    for q in 0..8 {
+        let disc = (-r * (q + 1) as f64 * 0.25).exp();
+        cash += disc * x.get(0, e, "ai_cash_flow", q);
+        let want = cash + disc * x.get(0, e, "fleet_value", q) - start_value;
+        let got = x.get(0, e, "ai_npv", q);
+        assert!(
+            (got - want).abs() < 1e-9 * want.abs().max(1.0),
+            "{q}: {got} vs {want}"
+        );
+        assert_eq!(got, x.get(1, e, "ai_npv", q), "paths differ at {q}");
+    }
+    // Economic depreciation in the first quarter: what the fleet was worth
+    // at the start plus the quarter's capex, less what it is worth now.
+    let g = |m: &str, q: usize| x.get(0, e, m, q);
+    let economic = start_value + g("capex", 0) - g("fleet_value", 0);
+    assert!(
+        (g("economic_depreciation", 0) - economic).abs() < 1e-9,
+        "{economic}"
+    );
+    // Reported: the book at the start is what a $1B-a-quarter run-off over
+    // a 2-year life (8 quarters, falling linearly) has left, (8 + 1) / 2,
+    // plus the pipeline at cost; it is written off from $1B in the first
+    // quarter beside the new vintages.
+    let book = 1.0 * (8.0 + 1.0) / 2.0 + 1.0 * cost + g("capex", 0) - g("depreciation", 0);
+    assert!((g("net_book", 0) - book).abs() < 1e-9, "{book}");
+    assert!(g("depreciation", 0) >= 1.0);
+    // The impairment in each quarter is the book above the value.
+    for q in 0..8 {
+        let gap = (g("net_book", q) - g("fleet_value", q)).max(0.0);
+        assert!((g("impairment", q) - gap).abs() < 1e-9, "{q}");
     }
 }
