@@ -2,16 +2,8 @@
 //! hazard closed form, a zero-volatility run against hand arithmetic, and
 //! contagion from a lab default.
 
-use crate::common::{Run, Samples, root, run, within_4se};
-use sim::scenario::{self, Override, Scenario};
-
-/// The two-company, one-lab fixture with overrides.
-fn companies(sets: &[&str]) -> Scenario {
-    let path = root().join("tests/data/companies.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let overrides: Vec<Override> = sets.iter().map(|s| s.parse().unwrap()).collect();
-    scenario::from_text(&path, &text, &overrides).unwrap_or_else(|e| panic!("{e}"))
-}
+use crate::common::{Run, Samples, companies, root, run, same, within_4se};
+use sim::scenario::{self, Override};
 
 /// The value on a deterministic run (every path identical).
 fn value(r: &Run, entity: &str, metric: &str, q: usize) -> f64 {
@@ -28,14 +20,6 @@ fn cents(what: &str, got: f64, want: f64) {
     assert!(
         (got - want).abs() < 0.005,
         "{what}: model {got}, hand arithmetic {want}"
-    );
-}
-
-/// Exact up to the rounding of one addition chain.
-fn same(what: &str, got: f64, want: f64) {
-    assert!(
-        (got - want).abs() <= 1e-9 * want.abs().max(1.0),
-        "{what}: {got} vs {want}"
     );
 }
 

@@ -19,6 +19,23 @@ pub fn fixture(sets: &[&str]) -> Scenario {
     scenario::from_text(&path, &text, &overrides).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The two-company, one-lab fixture (`tests/data/companies.toml`: every
+/// volatility zero, regime frozen in boom) with overrides.
+pub fn companies(sets: &[&str]) -> Scenario {
+    let path = root().join("tests/data/companies.toml");
+    let text = read(&path);
+    let overrides: Vec<Override> = sets.iter().map(|s| s.parse().unwrap()).collect();
+    scenario::from_text(&path, &text, &overrides).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Exact up to the rounding of one addition chain.
+pub fn same(what: &str, got: f64, want: f64) {
+    assert!(
+        (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+        "{what}: {got} vs {want}"
+    );
+}
+
 /// The position of `entity.metric` among the model's metrics.
 fn metric_index(model: &Economy, entity: &str, metric: &str) -> usize {
     model

@@ -7,19 +7,12 @@
 //! the AI NPV with its terminal value, economic depreciation and the book
 //! by hand.
 
-use crate::common::{BASE_COMPANIES as COMPANIES, Samples, base_samples};
+use crate::common::{BASE_COMPANIES as COMPANIES, Samples, base_samples, companies, same};
 
 const PATHS: usize = 512;
 const QUARTERS: usize = 20;
 /// The base's tax rate, every company's.
 const TAX: f64 = 0.18;
-
-fn same(what: &str, got: f64, want: f64) {
-    assert!(
-        (got - want).abs() <= 1e-9 * want.abs().max(1.0),
-        "{what}: {got} vs {want}"
-    );
-}
 
 #[test]
 fn value_identities_hold_on_every_path_of_the_base_scenario() {
@@ -208,18 +201,10 @@ fn end_user_revenue_rises_with_monetisation_and_nothing_the_companies_earn_moves
     }
 }
 
-/// The companies fixture (every volatility zero, regime frozen in boom):
-/// every path is the same.
-fn companies_fixture() -> Samples {
-    let path = crate::common::root().join("tests/data/companies.toml");
-    let text = crate::common::read(&path);
-    let s = sim::scenario::from_text(&path, &text, &[]).unwrap_or_else(|e| panic!("{e}"));
-    Samples::of(&s, 2)
-}
-
 #[test]
 fn zero_volatility_npv_with_terminal_value_matches_hand_arithmetic() {
-    let x = companies_fixture();
+    // Every volatility zero: every path is the same.
+    let x = Samples::of(&companies(&[]), 2);
     let e = "hyperscaler.Big";
     // The fixture's numbers: cost of capital 10 %, obsolescence 10 %/yr,
     // compute per GW +20 %/yr, GPU index −25 %/yr, economic life 5 years,
