@@ -15,7 +15,7 @@
 //! `cargo bench --bench sweep`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sim::engine::{self, RunConfig};
+use sim::engine::{self, Quantiles, RunConfig};
 use sim::model::Economy;
 use sim::scenario::{self, Override};
 use std::hint::black_box;
@@ -57,6 +57,7 @@ fn sweep_overhead(c: &mut Criterion) {
         antithetic: s.simulation.antithetic,
         threads: 1,
         sample_paths: 0,
+        quantiles: Quantiles::All,
     };
 
     let mut group = c.benchmark_group("sweep_overhead");

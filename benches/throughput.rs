@@ -16,7 +16,7 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use sim::engine::seeding::path_random;
-use sim::engine::{self, MetricId, PathModel, Recorder, RunConfig};
+use sim::engine::{self, MetricId, PathModel, Quantiles, Recorder, RunConfig};
 use sim::model::Economy;
 use sim::scenario;
 use std::hint::black_box;
@@ -53,6 +53,7 @@ fn market_only(c: &mut Criterion) {
         antithetic: true,
         threads: 1,
         sample_paths: 0,
+        quantiles: Quantiles::All,
     };
     group.bench_function("1 threads/131072", |b| {
         b.iter(|| black_box(engine::run(&model, &cfg, &|_| {}).expect("run")))
@@ -73,6 +74,7 @@ fn engine_throughput(c: &mut Criterion) {
                 antithetic: true,
                 threads,
                 sample_paths: 0,
+                quantiles: Quantiles::All,
             };
             group.bench_with_input(
                 BenchmarkId::new(format!("{threads} threads"), paths),

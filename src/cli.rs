@@ -163,6 +163,9 @@ pub struct RunArgs {
     /// Run only shard K of N (K from 0) of the paths, writing a partial result for `sim merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
+    /// Which cells report quantiles: `default` (every metric at each year end and the horizon; key, market and thresholded metrics every quarter) or `all` (every cell; about twice the run time).
+    #[arg(long, value_enum, default_value_t = QuantilesArg::Default, value_name = "WHICH")]
+    pub quantiles: QuantilesArg,
     /// No progress bar and no summary on standard output.
     #[arg(long, short)]
     pub quiet: bool,
@@ -196,6 +199,9 @@ pub struct SweepArgs {
     /// Also write each point's full outputs under points/<index>/.
     #[arg(long)]
     pub keep_points: bool,
+    /// With --keep-points: which cells of each point's summary.csv report quantiles (as in `sim run`). sweep.csv's own quantiles are always kept.
+    #[arg(long, value_enum, default_value_t = QuantilesArg::Default, value_name = "WHICH")]
+    pub quantiles: QuantilesArg,
     /// Run only the points of shard K of N (point i goes to shard i mod N), for `sim merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
@@ -246,6 +252,24 @@ pub struct ExplainArgs {
     /// `text` for reading, `csv` for a spreadsheet.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
+}
+
+/// `--quantiles`: which cells keep a histogram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum QuantilesArg {
+    /// The cells people read: every metric at each year end and the horizon; key, market and thresholded metrics every quarter.
+    Default,
+    /// Every value cell.
+    All,
+}
+
+impl From<QuantilesArg> for crate::output::QuantilePolicy {
+    fn from(q: QuantilesArg) -> Self {
+        match q {
+            QuantilesArg::Default => crate::output::QuantilePolicy::Default,
+            QuantilesArg::All => crate::output::QuantilePolicy::All,
+        }
+    }
 }
 
 /// Output format of `sim explain`.

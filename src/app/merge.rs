@@ -124,12 +124,19 @@ fn merge_run(
     let n_paths = parts[0].1.identity.paths;
     check_shapes(parts, &partials, n_paths)?;
     // Anything else inconsistent is in the files merge was given.
-    let (cells, samples) = engine::finish(&meta.metrics, meta.quarters.len(), n_paths, partials)
-        .map_err(|e| {
-            AppError::Input(format!(
-                "the shards' partial results do not fit together: {e}; rerun the shards"
-            ))
-        })?;
+    let quantiles = parts[0].1.identity.quantiles.cells(meta);
+    let (cells, samples) = engine::finish(
+        &meta.metrics,
+        meta.quarters.len(),
+        n_paths,
+        &quantiles,
+        partials,
+    )
+    .map_err(|e| {
+        AppError::Input(format!(
+            "the shards' partial results do not fit together: {e}; rerun the shards"
+        ))
+    })?;
     let result = RunResult {
         cells,
         samples,

@@ -11,7 +11,9 @@ mod sweep;
 use crate::cli::{Cli, Command};
 use crate::engine::{self, MetricKind, PathModel};
 use crate::model::Economy;
-use crate::output::{BreakevenInfo, EventInfo, Manifest, ReportMeta, ThresholdInfo};
+use crate::output::{
+    BreakevenInfo, EventInfo, Manifest, QuantilePolicy, ReportMeta, ThresholdInfo,
+};
 use crate::scenario::{self, LoadError, Override};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -168,10 +170,18 @@ fn worker_threads(threads: usize) -> usize {
 }
 
 /// Refuses a run whose statistics would not fit in memory.
-fn check_memory(model: &Economy, threads: usize, sample_paths: u64) -> Result<(), AppError> {
+fn check_memory(
+    model: &Economy,
+    quantiles: &engine::Quantiles,
+    threads: usize,
+    sample_paths: u64,
+) -> Result<(), AppError> {
     let n_cells = model.metrics().len() * model.n_quarters();
+    let histograms = quantiles
+        .histogram_cells(model.metrics(), model.n_quarters())
+        .len();
     let worker_threads = worker_threads(threads);
-    let need = engine::memory_estimate(n_cells, worker_threads, sample_paths);
+    let need = engine::memory_estimate(n_cells, histograms, worker_threads, sample_paths);
     if need > engine::MEMORY_LIMIT_BYTES {
         return Err(AppError::Input(format!(
             "this run would need about {:.1} GiB of memory ({} cells × {} threads, {} sample paths), above the {} GiB limit; lower --sample-paths or --threads",
@@ -200,6 +210,7 @@ fn run_manifest(
     loaded: &Loaded,
     overrides: &[Override],
     sample_paths: u64,
+    quantiles: QuantilePolicy,
     threads: usize,
     seconds: f64,
 ) -> Manifest {
@@ -222,6 +233,7 @@ fn run_manifest(
             .to_string(),
         chunk_paths: engine::CHUNK_PATHS,
         quantile_relative_error: crate::stats::histogram::RELATIVE_ERROR,
+        quantiles,
         shards: 1,
     }
 }

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::cli::RunArgs;
 use crate::engine::{self, RunConfig};
-use crate::output::{self, Report, is_headline_event};
+use crate::output::{self, QuantilePolicy, Report, is_headline_event};
 use crate::progress::Progress;
 use crate::scenario;
 use crate::shard::partial::{self, Identity, PartialInfo, RunPart};
@@ -26,13 +26,16 @@ pub(super) fn run(args: &RunArgs) -> Result<(), AppError> {
             args.sample_paths, sim.n_paths
         )));
     }
-    check_memory(&loaded.model, threads, args.sample_paths)?;
+    let policy = QuantilePolicy::from(args.quantiles);
+    let quantiles = policy.cells(&report_meta(&loaded.scenario, &loaded.model));
+    check_memory(&loaded.model, &quantiles, threads, args.sample_paths)?;
     let cfg = RunConfig {
         n_paths: sim.n_paths,
         seed: sim.seed,
         antithetic: sim.antithetic,
         threads,
         sample_paths: args.sample_paths,
+        quantiles,
     };
     match args.shard {
         Some(shard) => run_shard(args, &loaded, &overrides, &cfg, shard),
@@ -55,6 +58,7 @@ fn run_whole(
         loaded,
         overrides,
         args.sample_paths,
+        args.quantiles.into(),
         result.threads,
         seconds,
     );
@@ -115,6 +119,7 @@ fn run_shard(
         loaded,
         overrides,
         args.sample_paths,
+        args.quantiles.into(),
         threads,
         seconds,
     );
@@ -134,6 +139,7 @@ fn run_shard(
             design_sha256: None,
             points: None,
             shards: shard.count,
+            quantiles: args.quantiles.into(),
         },
         shard,
         run: Some(RunPart {
@@ -206,7 +212,12 @@ pub(super) fn headline(report: &Report) -> Vec<String> {
         } else if name.entity == "market" && name.metric != "gpu_jumps" {
             lines.push(format!(
                 "  {}.{} = {:.4} [{:.4}, {:.4}] {}",
-                name.entity, name.metric, c.quantiles[2], c.quantiles[0], c.quantiles[4], name.unit
+                name.entity,
+                name.metric,
+                c.quantile(2),
+                c.quantile(0),
+                c.quantile(4),
+                name.unit
             ));
         }
     }

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::cli::SweepArgs;
 use crate::engine::{self, RunConfig, seeding};
-use crate::output::{self, Report, SweepManifest};
+use crate::output::{self, QuantilePolicy, Report, SweepManifest};
 use crate::progress::Progress;
 use crate::scenario::{self, Override};
 use crate::shard::Shard;
@@ -112,8 +112,19 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
     // another on every thread. The numbers are the same either way.
     let side_by_side = engine::n_chunks(n_paths) < 4 * workers as u64 && mine.len() > 1;
     let point_threads = if side_by_side { 1 } else { threads };
+    // A point keeps the quantiles sweep.csv reports, and with --keep-points
+    // those of its own summary.csv, as `sim run` would.
+    let policy = QuantilePolicy::from(args.quantiles);
+    let quantiles_of = |meta: &output::ReportMeta| {
+        if args.keep_points {
+            policy.cells(meta)
+        } else {
+            output::sweep_cells(meta, &output::sweep_columns(meta))
+        }
+    };
     check_memory(
         &base.model,
+        &quantiles_of(&report_meta(&base.scenario, &base.model)),
         if side_by_side { workers } else { point_threads },
         0,
     )?;
@@ -145,18 +156,19 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
         let overrides = point_overrides(&points[i]);
         let loaded = load(&args.scenario, &text, &overrides)?;
         let sim = &loaded.scenario.simulation;
+        let meta = report_meta(&loaded.scenario, &loaded.model);
         let cfg = RunConfig {
             n_paths: sim.n_paths,
             seed: sim.seed,
             antithetic: sim.antithetic,
             threads: point_threads,
             sample_paths: 0,
+            quantiles: quantiles_of(&meta),
         };
         let seen = AtomicU64::new(0);
         let result = engine::run(&loaded.model, &cfg, &|done| {
             progress.add(done - seen.swap(done, Ordering::Relaxed));
         })?;
-        let meta = report_meta(&loaded.scenario, &loaded.model);
         let columns = output::sweep_columns(&meta);
         let header = output::sweep_header(&axis_paths, &columns);
         let mut row = vec![i.to_string()];
@@ -168,6 +180,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
                 &loaded,
                 &overrides,
                 0,
+                policy,
                 result.threads,
                 result.elapsed.as_secs_f64(),
             );
@@ -259,6 +272,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
                 )),
                 points: Some(points.len()),
                 shards: s.count,
+                quantiles: policy,
             },
             shard: s,
             run: None,

@@ -1,35 +1,35 @@
 //! One chunk of paths: seed each path, run the model, feed the statistics.
+//!
+//! Path-major: the model writes a path's values into one row (every cell
+//! in cell order, a few tens of kilobytes that stay in cache), and each
+//! pair of rows then updates every cell's sums in one vectorised pass
+//! ([`RowSums`]) and the histograms of the cells that keep quantiles.
 
 use super::{CHUNK_PATHS, PathModel, Recorder, RunConfig, seeding};
 use crate::engine::MetricId;
-use crate::stats::{LogHistogram, Moments, ShiftedSums};
+use crate::stats::{LogHistogram, Moments, RowSums};
 
-/// Paths whose values are buffered before they are folded into the
-/// statistics. The model's writes become plain stores; the statistics then
-/// run over each cell's values contiguously, which is what keeps the cost
-/// per recorded value near one nanosecond.
-const BUFFER_PATHS: usize = 64;
-
-/// A worker thread's reusable state: model scratch, its histograms, the
-/// chunk's running sums and the value buffer.
+/// A worker thread's reusable state: model scratch, the histograms of the
+/// cells that keep quantiles, the chunk's running sums and two rows.
 pub(super) struct Worker<S> {
     scratch: S,
+    /// The cells with a histogram, ascending.
+    pub(super) histogram_cells: Vec<usize>,
+    /// One per entry of `histogram_cells`.
     pub(super) histograms: Vec<LogHistogram>,
-    /// Per cell: false for indicator cells, whose quantiles need no histogram.
-    needs_histogram: Vec<bool>,
-    sums: Vec<ShiftedSums>,
-    buffer: Vec<f64>,
+    sums: RowSums,
+    /// The rows of the current pair of paths.
+    rows: [Vec<f64>; 2],
 }
 
 impl<S> Worker<S> {
-    pub(super) fn new(scratch: S, needs_histogram: Vec<bool>) -> Worker<S> {
-        let n_cells = needs_histogram.len();
+    pub(super) fn new(scratch: S, n_cells: usize, histogram_cells: Vec<usize>) -> Worker<S> {
         Worker {
             scratch,
-            histograms: vec![LogHistogram::new(); n_cells],
-            needs_histogram,
-            sums: vec![ShiftedSums::default(); n_cells],
-            buffer: vec![0.0; n_cells * BUFFER_PATHS],
+            histograms: vec![LogHistogram::new(); histogram_cells.len()],
+            histogram_cells,
+            sums: RowSums::new(n_cells),
+            rows: [vec![0.0; n_cells], vec![0.0; n_cells]],
         }
     }
 }
@@ -40,53 +40,16 @@ pub(super) struct ChunkOutput {
     pub(super) samples: Vec<f64>,
 }
 
-/// Writes one path's values into its column of the buffer.
-struct BufferRecorder<'a> {
+/// Writes one path's values into its row.
+struct RowRecorder<'a> {
     n_quarters: usize,
-    slot: usize,
-    buffer: &'a mut [f64],
+    row: &'a mut [f64],
 }
 
-impl Recorder for BufferRecorder<'_> {
+impl Recorder for RowRecorder<'_> {
     #[inline(always)]
     fn record(&mut self, metric: MetricId, quarter: usize, value: f64) {
-        let cell = metric.0 * self.n_quarters + quarter;
-        self.buffer[cell * BUFFER_PATHS + self.slot] = value;
-    }
-}
-
-/// Folds the first `n` buffered paths of every cell into the statistics.
-fn flush(
-    buffer: &[f64],
-    n: usize,
-    first: bool,
-    sums: &mut [ShiftedSums],
-    histograms: &mut [LogHistogram],
-    needs_histogram: &[bool],
-) {
-    for (((values, s), h), &needs_histogram) in buffer
-        .chunks_exact(BUFFER_PATHS)
-        .zip(sums.iter_mut())
-        .zip(histograms.iter_mut())
-        .zip(needs_histogram)
-    {
-        let values = &values[..n];
-        if first {
-            s.start(values[0]);
-        }
-        // Blocks hold an even number of paths from an even offset, so
-        // antithetic pairs never straddle two calls.
-        s.extend(values);
-        if needs_histogram {
-            for &x in values {
-                h.insert(x);
-            }
-        } else {
-            debug_assert!(
-                values.iter().all(|&x| x == 0.0 || x == 1.0),
-                "indicator not 0/1"
-            );
-        }
+        self.row[metric.0 * self.n_quarters + quarter] = value;
     }
 }
 
@@ -96,53 +59,48 @@ pub(super) fn run_chunk<M: PathModel>(
     chunk: u64,
     worker: &mut Worker<M::Scratch>,
 ) -> ChunkOutput {
-    let n_cells = worker.histograms.len();
+    let Worker {
+        scratch,
+        histogram_cells,
+        histograms,
+        sums,
+        rows,
+    } = worker;
+    let n_cells = sums.len();
     let start = chunk * CHUNK_PATHS;
     let end = (start + CHUNK_PATHS).min(cfg.n_paths);
     let n_sampled = cfg.sample_paths.clamp(start, end) - start;
-    let mut samples = vec![0.0; n_sampled as usize * n_cells];
-    let Worker {
-        scratch,
-        histograms,
-        needs_histogram,
-        sums,
-        buffer,
-    } = worker;
-    let mut block_start = start;
-    while block_start < end {
-        let block_end = (block_start + BUFFER_PATHS as u64).min(end);
-        for path in block_start..block_end {
+    let mut samples = Vec::with_capacity(n_sampled as usize * n_cells);
+    // Paths 2k and 2k+1 of the chunk form a pair (chunks start even).
+    let mut pair_start = start;
+    while pair_start < end {
+        let pair_end = (pair_start + 2).min(end);
+        for (path, row) in (pair_start..pair_end).zip(rows.iter_mut()) {
             let mut random = seeding::path_random(cfg.seed, path, cfg.antithetic);
-            let slot = (path - block_start) as usize;
-            let mut rec = BufferRecorder {
+            let mut rec = RowRecorder {
                 n_quarters: model.n_quarters(),
-                slot,
-                buffer,
+                row,
             };
             model.simulate(scratch, &mut random, &mut rec);
             if path < cfg.sample_paths {
-                let k = (path - start) as usize;
-                let row = &mut samples[k * n_cells..(k + 1) * n_cells];
-                for (cell, v) in row.iter_mut().enumerate() {
-                    *v = buffer[cell * BUFFER_PATHS + slot];
-                }
+                samples.extend_from_slice(row);
+            }
+            for (&cell, h) in histogram_cells.iter().zip(histograms.iter_mut()) {
+                h.insert(row[cell]);
             }
         }
-        flush(
-            buffer,
-            (block_end - block_start) as usize,
-            block_start == start,
-            sums,
-            histograms,
-            needs_histogram,
-        );
-        block_start = block_end;
+        if pair_start == start {
+            sums.start(&rows[0]);
+        }
+        if pair_end - pair_start == 2 {
+            sums.push_pair(&rows[0], &rows[1]);
+        } else {
+            sums.push_single(&rows[0]);
+        }
+        pair_start = pair_end;
     }
     ChunkOutput {
-        moments: sums
-            .iter()
-            .map(|s| s.finish(end - start, cfg.antithetic))
-            .collect(),
+        moments: sums.finish(end - start, cfg.antithetic),
         samples,
     }
 }

@@ -95,6 +95,37 @@ pub struct RunConfig {
     pub threads: usize,
     /// Keep every value of the first this-many paths.
     pub sample_paths: u64,
+    /// Which cells keep quantiles.
+    pub quantiles: Quantiles,
+}
+
+/// Which cells keep a histogram, and so report quantiles. Every cell keeps
+/// its moments (count, mean, standard deviation and error, min, max); a
+/// histogram costs a cache miss per value, so a caller asks only for the
+/// quantiles it will read. Indicator cells need none: their quantiles
+/// follow from the mean.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Quantiles {
+    /// Every value cell.
+    #[default]
+    All,
+    /// The value cells marked `true`, one flag per cell (metric-major).
+    Cells(Vec<bool>),
+}
+
+impl Quantiles {
+    /// The cells among `metrics × n_quarters` that keep a histogram.
+    pub fn histogram_cells(&self, metrics: &[MetricName], n_quarters: usize) -> Vec<usize> {
+        (0..metrics.len() * n_quarters)
+            .filter(|&cell| {
+                metrics[cell / n_quarters].kind == MetricKind::Value
+                    && match self {
+                        Quantiles::All => true,
+                        Quantiles::Cells(keep) => keep.get(cell).copied().unwrap_or(false),
+                    }
+            })
+            .collect()
+    }
 }
 
 /// What a run produces.
@@ -135,19 +166,32 @@ pub enum EngineError {
     Tiling(TilingError),
 }
 
-/// Bytes a run will hold at its peak, roughly.
-pub fn memory_estimate(n_cells: usize, threads: usize, sample_paths: u64) -> u64 {
+/// Bytes a run will hold at its peak, roughly, with a histogram for each
+/// of `histogram_cells` of its `n_cells` cells.
+pub fn memory_estimate(
+    n_cells: usize,
+    histogram_cells: usize,
+    threads: usize,
+    sample_paths: u64,
+) -> u64 {
     // Saturating: a huge flag gives a huge estimate, never a wrapped small one.
     let cells = n_cells as u64;
     let histograms = (threads.max(1) as u64)
         .saturating_add(1)
-        .saturating_mul(cells)
+        .saturating_mul(histogram_cells as u64)
         .saturating_mul(HISTOGRAM_BYTES_ESTIMATE);
     let batch = BATCH_CHUNKS
         .saturating_mul(cells)
         .saturating_mul(std::mem::size_of::<Moments>() as u64);
+    // Each worker's running sums: 15 accumulators and two rows per cell.
+    let sums = (threads.max(1) as u64)
+        .saturating_mul(cells)
+        .saturating_mul(17 * 8);
     let samples = sample_paths.saturating_mul(cells).saturating_mul(16);
-    histograms.saturating_add(batch).saturating_add(samples)
+    histograms
+        .saturating_add(batch)
+        .saturating_add(sums)
+        .saturating_add(samples)
 }
 
 /// What one shard of a run produces: the aligned blocks of its chunk range
@@ -159,7 +203,7 @@ pub struct Partial {
     pub chunks: Range<u64>,
     /// The largest aligned blocks tiling `chunks`, in order.
     pub blocks: Vec<Block>,
-    /// Per cell; empty for indicator cells.
+    /// Per cell; empty for cells that keep no quantiles.
     pub histograms: Vec<LogHistogram>,
     /// Values of the sample paths among `chunks`, path-major, then cell.
     pub samples: Vec<f64>,
@@ -182,6 +226,7 @@ pub fn run<M: PathModel>(
         model.metrics(),
         model.n_quarters(),
         cfg.n_paths,
+        &cfg.quantiles,
         vec![partial],
     )?;
     Ok(RunResult {
@@ -232,13 +277,18 @@ fn collect_range<M: PathModel>(
     let chunks = chunks.start.min(n_chunks_total)..chunks.end.min(n_chunks_total);
     // One histogram set and one scratch per worker thread: integer counts,
     // so which thread ran which chunk does not change the sums.
-    let needs_histogram: Vec<bool> = model
-        .metrics()
-        .iter()
-        .flat_map(|m| std::iter::repeat_n(m.kind == MetricKind::Value, model.n_quarters()))
-        .collect();
+    let n_cells = model.metrics().len() * model.n_quarters();
+    let histogram_cells = cfg
+        .quantiles
+        .histogram_cells(model.metrics(), model.n_quarters());
     let workers: Vec<Mutex<chunk::Worker<M::Scratch>>> = (0..threads)
-        .map(|_| Mutex::new(chunk::Worker::new(model.scratch(), needs_histogram.clone())))
+        .map(|_| {
+            Mutex::new(chunk::Worker::new(
+                model.scratch(),
+                n_cells,
+                histogram_cells.clone(),
+            ))
+        })
         .collect();
     let run_one = |c: u64| {
         let me = rayon::current_thread_index().unwrap_or(0) % workers.len();
@@ -272,9 +322,15 @@ fn collect_range<M: PathModel>(
         batch_start = batch_end;
     }
 
-    let workers = workers
-        .into_iter()
-        .map(|w| w.into_inner().unwrap_or_else(|p| p.into_inner()).histograms);
+    // Per cell, empty where no quantiles are kept.
+    let workers = workers.into_iter().map(|w| {
+        let w = w.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut per_cell = vec![LogHistogram::new(); n_cells];
+        for (cell, h) in w.histogram_cells.into_iter().zip(w.histograms) {
+            per_cell[cell] = h;
+        }
+        per_cell
+    });
     Partial {
         chunks,
         blocks: fold.into_blocks(),
@@ -295,13 +351,15 @@ fn sum_histograms(sets: impl Iterator<Item = Vec<LogHistogram>>) -> Option<Vec<L
 }
 
 /// Combines the partials of every shard of a run of `n_paths` paths (in
-/// any order) into per-cell summaries and the sample paths' values. The
-/// partials' blocks must tile the run's chunks exactly. Fails on values
-/// the model should never produce (NaN, infinity).
+/// any order) into per-cell summaries and the sample paths' values; the
+/// cells `quantiles` names report quantiles. The partials' blocks must
+/// tile the run's chunks exactly. Fails on values the model should never
+/// produce (NaN, infinity).
 pub fn finish(
     metrics: &[MetricName],
     n_quarters: usize,
     n_paths: u64,
+    quantiles: &Quantiles,
     mut partials: Vec<Partial>,
 ) -> Result<(Vec<CellSummary>, Vec<f64>), EngineError> {
     let n_cells = metrics.len() * n_quarters;
@@ -332,9 +390,9 @@ pub fn finish(
     let histograms = sum_histograms(histogram_sets.into_iter())
         .unwrap_or_else(|| vec![LogHistogram::new(); n_cells]);
     let moments = fold.total(n_cells);
-    // A non-finite value shows as a histogram's non-finite count or, in
-    // indicator cells (no histogram), as a non-finite mean. The earliest
-    // quarter is the useful one to report.
+    // A non-finite value shows as a non-finite mean (and a histogram's
+    // non-finite count, where there is one). The earliest quarter is the
+    // useful one to report.
     let bad = (0..n_cells)
         .filter(|&cell| histograms[cell].nonfinite() > 0 || !moments[cell].mean().is_finite())
         .min_by_key(|&cell| (cell % n_quarters, cell / n_quarters));
@@ -360,12 +418,24 @@ pub fn finish(
             }
         });
     }
+    let mut with_quantiles = vec![false; n_cells];
+    for cell in quantiles.histogram_cells(metrics, n_quarters) {
+        // Every path went into the histogram of a cell that reports quantiles.
+        let counted = histograms[cell].count() + histograms[cell].nonfinite();
+        if counted != n_paths {
+            return Err(EngineError::Tiling(TilingError(format!(
+                "the histogram of cell {cell} counts {counted} of {n_paths} paths"
+            ))));
+        }
+        with_quantiles[cell] = true;
+    }
     let cells = moments
         .iter()
         .zip(&histograms)
         .enumerate()
         .map(|(cell, (m, h))| match metrics[cell / n_quarters].kind {
-            MetricKind::Value => CellSummary::new(m, h),
+            MetricKind::Value if with_quantiles[cell] => CellSummary::new(m, h),
+            MetricKind::Value => CellSummary::without_quantiles(m),
             MetricKind::Indicator => CellSummary::indicator(m),
         })
         .collect();
@@ -376,8 +446,11 @@ pub fn finish(
 mod memory_tests {
     #[test]
     fn the_memory_estimate_saturates_instead_of_wrapping() {
-        assert_eq!(super::memory_estimate(7180, usize::MAX, u64::MAX), u64::MAX);
-        let two_threads = super::memory_estimate(7180, 2, 0);
+        assert_eq!(
+            super::memory_estimate(7180, 7180, usize::MAX, u64::MAX),
+            u64::MAX
+        );
+        let two_threads = super::memory_estimate(7180, 7180, 2, 0);
         assert!(two_threads > 0 && two_threads < super::MEMORY_LIMIT_BYTES);
     }
 }

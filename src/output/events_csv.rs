@@ -98,7 +98,7 @@ pub fn write_breakeven(w: &mut dyn Write, report: &Report) -> io::Result<()> {
     };
     let spread = |m: usize| {
         let c = cell(m, nq - 1);
-        [0, 2, 4].map(|i| fmt_value(c.quantiles[i]))
+        [0, 2, 4].map(|i| fmt_value(c.quantile(i)))
     };
     for b in &report.meta.breakevens {
         let last = cell(b.above_water, nq - 1);

@@ -23,6 +23,8 @@ pub struct Manifest {
     pub generator: String,
     pub chunk_paths: u64,
     pub quantile_relative_error: f64,
+    /// Which cells report quantiles (`--quantiles`).
+    pub quantiles: super::QuantilePolicy,
     /// Shards the run was split into (`sim run --shard`, then `sim merge`).
     pub shards: u64,
 }

@@ -12,6 +12,7 @@ mod events_csv;
 mod explain;
 mod manifest;
 mod paths_csv;
+mod quantile_rule;
 mod summary_csv;
 mod sweep_csv;
 mod thresholds_csv;
@@ -23,6 +24,7 @@ pub use events_csv::{BreakevenInfo, EventInfo, write_breakeven, write_events};
 pub use explain::{EXPLAIN_COLUMNS, write_explain_csv, write_explain_text};
 pub use manifest::Manifest;
 pub use paths_csv::write_paths;
+pub use quantile_rule::{QuantilePolicy, sweep_cells};
 pub use summary_csv::write_summary;
 pub use sweep_csv::{
     SweepColumn, SweepManifest, is_headline_event, sweep_columns, sweep_header, sweep_values,

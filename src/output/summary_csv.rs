@@ -24,10 +24,10 @@ pub fn write_summary(w: &mut dyn Write, report: &Report) -> io::Result<()> {
             ];
             row.extend(
                 [c.mean, c.std]
-                    .iter()
-                    .chain(&c.quantiles)
-                    .chain(&[c.min, c.max])
-                    .map(|x| fmt_value(*x)),
+                    .into_iter()
+                    .chain((0..5).map(|i| c.quantile(i)))
+                    .chain([c.min, c.max])
+                    .map(fmt_value),
             );
             row.push(name.unit.clone());
             csv.write_record(&row)?;

@@ -30,6 +30,13 @@ pub struct SweepColumn {
     stat: Stat,
 }
 
+impl SweepColumn {
+    /// The cell whose quantile this column shows, if it shows one.
+    pub fn quantile_cell(&self) -> Option<usize> {
+        matches!(self.stat, Stat::Quantile(_)).then_some(self.cell)
+    }
+}
+
 /// The headline columns of a scenario's sweep, in order: each threshold's
 /// probability and standard error (at its deadline); each headline event's
 /// probability by the horizon and its standard error; each break-even's;
@@ -82,7 +89,7 @@ pub fn sweep_values(columns: &[SweepColumn], cells: &[CellSummary]) -> Vec<Strin
             match c.stat {
                 Stat::Mean => fmt_f64(cell.mean),
                 Stat::StdError => fmt_f64(cell.mean_se),
-                Stat::Quantile(i) => fmt_value(cell.quantiles[i]),
+                Stat::Quantile(i) => fmt_value(cell.quantile(i)),
             }
         })
         .collect()

@@ -35,6 +35,8 @@ pub struct Identity {
     pub points: Option<usize>,
     /// Number of shards the job was split into.
     pub shards: u64,
+    /// Which cells report quantiles (`--quantiles`).
+    pub quantiles: crate::output::QuantilePolicy,
 }
 
 /// What a run shard adds.

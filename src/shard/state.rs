@@ -38,7 +38,7 @@ pub fn encode(p: &Partial) -> Vec<u8> {
         out.extend_from_slice(&lo.to_le_bytes());
         out.extend_from_slice(&nonfinite.to_le_bytes());
         out.extend_from_slice(&(counts.len() as u64).to_le_bytes());
-        for &c in counts {
+        for c in counts {
             put_varint(&mut out, c);
         }
     }
@@ -50,7 +50,7 @@ pub fn encode(p: &Partial) -> Vec<u8> {
 }
 
 /// LEB128: seven bits a byte, low first; most counts take one byte.
-fn put_varint(out: &mut Vec<u8>, mut x: u32) {
+fn put_varint(out: &mut Vec<u8>, mut x: u64) {
     while x >= 0x80 {
         out.push((x as u8) | 0x80);
         x >>= 7;
@@ -74,16 +74,21 @@ impl Reader<'_> {
     fn u32(&mut self) -> Result<u32, String> {
         self.take().map(u32::from_le_bytes)
     }
-    fn varint(&mut self) -> Result<u32, String> {
+    /// A bucket count: below 2^40, so at most six bytes.
+    fn varint(&mut self) -> Result<u64, String> {
         let mut x: u64 = 0;
-        for shift in (0..35).step_by(7) {
+        for shift in (0..42).step_by(7) {
             let [b] = self.take::<1>()?;
             x |= u64::from(b & 0x7f) << shift;
             if b < 0x80 {
-                return u32::try_from(x).map_err(|_| "a count overflows 32 bits".to_string());
+                return if x < 1 << 40 {
+                    Ok(x)
+                } else {
+                    Err("a count is 2^40 or more".to_string())
+                };
             }
         }
-        Err("a count is longer than five bytes".to_string())
+        Err("a count is longer than six bytes".to_string())
     }
     fn u64(&mut self) -> Result<u64, String> {
         self.take().map(u64::from_le_bytes)
@@ -140,7 +145,7 @@ pub fn decode(bytes: &[u8]) -> Result<Partial, String> {
         let counts = (0..len)
             .map(|_| r.varint())
             .collect::<Result<Vec<_>, _>>()?;
-        histograms.push(LogHistogram::from_raw(lo, counts, nonfinite)?);
+        histograms.push(LogHistogram::from_raw(lo, &counts, nonfinite)?);
     }
     let n_samples = r.len(8)?;
     let samples = (0..n_samples)

@@ -11,9 +11,11 @@
 
 pub mod histogram;
 pub mod moments;
+pub mod row_sums;
 
 pub use histogram::LogHistogram;
-pub use moments::{Moments, ShiftedSums};
+pub use moments::Moments;
+pub use row_sums::RowSums;
 
 /// The quantiles reported for every cell, in column order.
 pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
@@ -26,8 +28,9 @@ pub struct CellSummary {
     /// Standard error of `mean` (pairs as units under antithetic sampling).
     pub mean_se: f64,
     pub std: f64,
-    /// p05, p25, p50, p75, p95.
-    pub quantiles: [f64; 5],
+    /// p05, p25, p50, p75, p95; `None` for a cell that kept no histogram
+    /// ([`crate::engine::Quantiles`]).
+    pub quantiles: Option<[f64; 5]>,
     pub min: f64,
     pub max: f64,
 }
@@ -38,11 +41,11 @@ impl CellSummary {
         CellSummary {
             // Every path took the same value: it is every quantile exactly
             // (not the middle of its histogram bucket).
-            quantiles: if m.min() == m.max() {
+            quantiles: Some(if m.min() == m.max() {
                 [m.min(); 5]
             } else {
                 h.quantiles(&QUANTILES).map(|q| q.clamp(m.min(), m.max()))
-            },
+            }),
             ..CellSummary::from_moments(m)
         }
     }
@@ -60,7 +63,7 @@ impl CellSummary {
             if rank <= n - ones { 0.0 } else { 1.0 }
         };
         CellSummary {
-            quantiles: QUANTILES.map(quantile),
+            quantiles: Some(QUANTILES.map(quantile)),
             // k / n exactly, free of the rounding in the merged mean.
             mean: if n == 0 {
                 f64::NAN
@@ -71,13 +74,24 @@ impl CellSummary {
         }
     }
 
+    /// Quantile `i` of [`QUANTILES`], or NaN (an empty CSV cell) when the
+    /// cell kept none.
+    pub fn quantile(&self, i: usize) -> f64 {
+        self.quantiles.map_or(f64::NAN, |q| q[i])
+    }
+
+    /// The summary of a cell that kept no histogram: moments only.
+    pub fn without_quantiles(m: &Moments) -> CellSummary {
+        CellSummary::from_moments(m)
+    }
+
     fn from_moments(m: &Moments) -> CellSummary {
         CellSummary {
             count: m.count(),
             mean: m.mean(),
             mean_se: m.std_error(),
             std: m.std(),
-            quantiles: [f64::NAN; 5],
+            quantiles: None,
             min: m.min(),
             max: m.max(),
         }

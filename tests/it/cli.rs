@@ -256,10 +256,24 @@ fn run_writes_tidy_csv_and_manifest_atomically() {
     for row in &rows {
         let unit = row[12];
         assert!(!unit.is_empty(), "{row:?}");
-        let v: Vec<f64> = row[3..12].iter().map(|x| x.parse().unwrap()).collect();
+        // Quantiles are kept at the horizon (and where the rule says;
+        // tests/it/quantile_rule.rs), blank or all five elsewhere.
+        let kept = !row[5].is_empty();
+        assert!(kept || row[2] != "2030Q4", "{row:?}");
+        assert!(row[5..10].iter().all(|x| x.is_empty() != kept), "{row:?}");
+        let v: Vec<f64> = row[3..12]
+            .iter()
+            .filter(|x| !x.is_empty())
+            .map(|x| x.parse().unwrap())
+            .collect();
         assert!(v.iter().all(|x| x.is_finite()), "{row:?}");
         // min ≤ p05 ≤ … ≤ p95 ≤ max.
-        let ordered = [v[7], v[2], v[3], v[4], v[5], v[6], v[8]];
+        let ordered: Vec<f64> = [
+            &v[v.len() - 2..v.len() - 1],
+            &v[2..v.len() - 2],
+            &v[v.len() - 1..],
+        ]
+        .concat();
         assert!(ordered.windows(2).all(|w| w[0] <= w[1]), "{row:?}");
     }
     // Flows say their period; stocks, ratios and indicators theirs.

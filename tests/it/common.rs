@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests.
 
-use sim::engine::{self, PathModel, RunConfig, RunResult};
+use sim::engine::{self, PathModel, Quantiles, RunConfig, RunResult};
 use sim::model::Economy;
 use sim::scenario::{self, Override, Scenario};
 use sim::stats::CellSummary;
@@ -68,6 +68,7 @@ pub fn run(s: &Scenario, threads: usize) -> Run {
         antithetic: s.simulation.antithetic,
         threads,
         sample_paths: 0,
+        quantiles: Quantiles::All,
     };
     let result = engine::run(&model, &cfg, &|_| {}).unwrap();
     Run { model, result }
@@ -89,6 +90,7 @@ impl Samples {
             antithetic: s.simulation.antithetic,
             threads: 2,
             sample_paths: paths,
+            quantiles: Quantiles::All,
         };
         let result = engine::run(&model, &cfg, &|_| {}).unwrap();
         let n_cells = model.metrics().len() * model.n_quarters();

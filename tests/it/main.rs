@@ -9,6 +9,7 @@
 //! - `statistics`: closed forms the Monte Carlo must reproduce within 4 standard errors.
 //! - `deterministic`: zero volatility reproduces hand arithmetic.
 //! - `quantiles`: the histogram's error bound and merge identity.
+//! - `quantile_rule`: quantiles kept exactly where the README's rule says, equal to `--quantiles all`'s.
 //! - `shards`: `--shard K/N` then `sim merge` equals the unsharded output byte for byte.
 //! - `sweep`: `sim sweep` points equal `sim run --set`, designs, errors, monotonicity,
 //!   and the README's GNU parallel and Slurm recipes.
@@ -36,6 +37,7 @@ mod leftovers;
 mod market_direction;
 mod plausibility;
 mod provenance;
+mod quantile_rule;
 mod quantiles;
 mod reproducibility;
 mod robustness;

@@ -9,7 +9,7 @@
 //! recalibration cannot drift away from them unnoticed.
 
 use crate::common::{read, root};
-use sim::engine::{self, PathModel, RunConfig};
+use sim::engine::{self, PathModel, Quantiles, RunConfig};
 use sim::model::Economy;
 use sim::scenario;
 use sim::scenario::facts::FactTable;
@@ -32,6 +32,7 @@ fn base_2026_capex_and_coreweave_revenue_sit_inside_the_reported_bands() {
         antithetic: s.simulation.antithetic,
         threads: 2,
         sample_paths: n,
+        quantiles: Quantiles::All,
     };
     let result = engine::run(&model, &cfg, &|_| {}).unwrap();
     let nq = model.n_quarters();

@@ -1,4 +1,5 @@
-//! Same scenario and seed ⇒ identical output, whatever the thread count.
+//! Same scenario and seed ⇒ identical output, whatever the thread count,
+//! under either quantile rule.
 
 use crate::common::{fixture, read, root, run};
 use assert_cmd::Command;
@@ -31,29 +32,33 @@ fn engine_results_identical_for_1_2_and_3_threads() {
 #[test]
 fn summary_csv_byte_identical_across_threads_and_runs() {
     let dir = tempfile::tempdir().unwrap();
-    let mut outputs = Vec::new();
-    for (i, threads) in ["1", "2", "2"].iter().enumerate() {
-        let out = dir.path().join(format!("run{i}"));
-        Command::cargo_bin("sim")
-            .unwrap()
-            .args([
-                "run",
-                "scenarios/base.toml",
-                "--paths",
-                "6000",
-                "--quiet",
-                "--threads",
-                threads,
-            ])
-            .arg("--out")
-            .arg(&out)
-            .current_dir(root())
-            .assert()
-            .success();
-        outputs.push(read(&out.join("summary.csv")));
+    for policy in ["default", "all"] {
+        let mut outputs = Vec::new();
+        for (i, threads) in ["1", "2", "2"].iter().enumerate() {
+            let out = dir.path().join(format!("{policy}{i}"));
+            Command::cargo_bin("sim")
+                .unwrap()
+                .args([
+                    "run",
+                    "scenarios/base.toml",
+                    "--paths",
+                    "6000",
+                    "--quiet",
+                    "--threads",
+                    threads,
+                    "--quantiles",
+                    policy,
+                ])
+                .arg("--out")
+                .arg(&out)
+                .current_dir(root())
+                .assert()
+                .success();
+            outputs.push(read(&out.join("summary.csv")));
+        }
+        assert_eq!(outputs[0], outputs[1], "{policy}: 1 thread vs 2 threads");
+        assert_eq!(outputs[1], outputs[2], "{policy}: two runs with 2 threads");
     }
-    assert_eq!(outputs[0], outputs[1], "1 thread vs 2 threads");
-    assert_eq!(outputs[1], outputs[2], "two runs with 2 threads");
 }
 
 #[test]

@@ -8,7 +8,7 @@
 
 use crate::common::{read, root};
 use proptest::prelude::*;
-use sim::engine::{self, EngineError, RunConfig};
+use sim::engine::{self, EngineError, Quantiles, RunConfig};
 use sim::model::Economy;
 use sim::scenario;
 
@@ -75,6 +75,7 @@ proptest! {
             antithetic: s.simulation.antithetic,
             threads: 2,
             sample_paths: 0,
+            quantiles: Quantiles::All,
         };
         // Overflow is a clear bad-input error; a NaN would be a model bug.
         let result = engine::run(&model, &cfg, &|_| {});

@@ -111,20 +111,24 @@ fn shard_and_merge(args: &[String], n: u64, dir: &Path) -> PathBuf {
 fn merged_run_shards_equal_the_whole_run() {
     let tmp = tempfile::tempdir().unwrap();
     // 6 chunks of 1,024 paths: with 7 shards one shard has none.
-    let args = run_args("6144");
-    let whole = tmp.path().join("whole");
-    sim()
-        .args(&args)
-        .arg("--out")
-        .arg(&whole)
-        .assert()
-        .success();
-    for n in [1, 2, 3, 7] {
-        let merged = shard_and_merge(&args, n, &tmp.path().join(format!("n{n}")));
-        assert_same_outputs(&whole, &merged);
-        let m: serde_json::Value =
-            serde_json::from_str(&read(&merged.join("manifest.json"))).unwrap();
-        assert_eq!(m["shards"], n);
+    for policy in ["default", "all"] {
+        let mut args = run_args("6144");
+        args.extend(["--quantiles".to_string(), policy.to_string()]);
+        let whole = tmp.path().join(format!("whole-{policy}"));
+        sim()
+            .args(&args)
+            .arg("--out")
+            .arg(&whole)
+            .assert()
+            .success();
+        for n in [1, 2, 3, 7] {
+            let merged = shard_and_merge(&args, n, &tmp.path().join(format!("{policy}-n{n}")));
+            assert_same_outputs(&whole, &merged);
+            let m: serde_json::Value =
+                serde_json::from_str(&read(&merged.join("manifest.json"))).unwrap();
+            assert_eq!(m["shards"], n);
+            assert_eq!(m["quantiles"], policy);
+        }
     }
 }
 

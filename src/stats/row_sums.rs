@@ -1,0 +1,290 @@
+//! A chunk's running sums for every cell at once, fed one path's row of
+//! values at a time (path-major).
+//!
+//! The engine hands over a path's values as one row (every cell, in cell
+//! order) and, two paths at a time, [`RowSums::push_pair`] updates each
+//! cell's sums with a straight loop over contiguous arrays, one array per
+//! accumulator, which the compiler vectorises across cells.
+//!
+//! Per cell the sums are of `x − s` and `(x − s)²`, with the shift `s` taken
+//! from the chunk's first path: that keeps the cancellation in
+//! `Σd² − (Σd)²/n` small (deviations of the order of the standard deviation,
+//! not of the mean) and makes a zero-volatility cell's variance exactly
+//! zero. The two members of a pair (paths 2k and 2k+1 of the chunk) go into
+//! two lanes, and the squared pair sums are kept for the standard error
+//! under antithetic sampling ([`Moments`]). Every [`BLOCK_PATHS`] paths the
+//! lanes fold into the cell's totals. This is a fixed order of operations,
+//! so the result is a deterministic function of the values; it is the order
+//! the cell-major statistics used before, so the bits are unchanged.
+
+use super::Moments;
+
+/// Paths whose lane sums are folded into the totals at once.
+pub const BLOCK_PATHS: usize = 64;
+
+/// Running sums of every cell over the paths of one chunk.
+#[derive(Debug, Clone)]
+pub struct RowSums {
+    shift: Vec<f64>,
+    sum: Vec<f64>,
+    sum_sq: Vec<f64>,
+    /// Σ over pairs of ((d₂ₖ + d₂ₖ₊₁)/2)².
+    pair_sq: Vec<f64>,
+    min: Vec<f64>,
+    max: Vec<f64>,
+    lanes: Lanes,
+    /// Pairs pushed since the lanes were last folded.
+    pairs_in_block: usize,
+}
+
+/// The current block's two-lane accumulators, one array each.
+#[derive(Debug, Clone)]
+struct Lanes {
+    s0: Vec<f64>,
+    s1: Vec<f64>,
+    q0: Vec<f64>,
+    q1: Vec<f64>,
+    /// Σ (d₂ₖ + d₂ₖ₊₁)².
+    pq: Vec<f64>,
+    lo0: Vec<f64>,
+    lo1: Vec<f64>,
+    hi0: Vec<f64>,
+    hi1: Vec<f64>,
+}
+
+impl RowSums {
+    /// Sums for `n_cells` cells, empty until [`RowSums::start`].
+    pub fn new(n_cells: usize) -> RowSums {
+        let zeros = || vec![0.0; n_cells];
+        RowSums {
+            shift: zeros(),
+            sum: zeros(),
+            sum_sq: zeros(),
+            pair_sq: zeros(),
+            min: vec![f64::INFINITY; n_cells],
+            max: vec![f64::NEG_INFINITY; n_cells],
+            lanes: Lanes {
+                s0: zeros(),
+                s1: zeros(),
+                q0: zeros(),
+                q1: zeros(),
+                pq: zeros(),
+                lo0: zeros(),
+                lo1: zeros(),
+                hi0: zeros(),
+                hi1: zeros(),
+            },
+            pairs_in_block: 0,
+        }
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.shift.len()
+    }
+
+    /// True when there are no cells.
+    pub fn is_empty(&self) -> bool {
+        self.shift.is_empty()
+    }
+
+    /// Starts a chunk whose values are measured from `first` (the chunk's
+    /// first path's row).
+    pub fn start(&mut self, first: &[f64]) {
+        self.shift.copy_from_slice(first);
+        self.sum.fill(0.0);
+        self.sum_sq.fill(0.0);
+        self.pair_sq.fill(0.0);
+        self.min.fill(f64::INFINITY);
+        self.max.fill(f64::NEG_INFINITY);
+        self.open_block();
+    }
+
+    fn open_block(&mut self) {
+        let l = &mut self.lanes;
+        for v in [&mut l.s0, &mut l.s1, &mut l.q0, &mut l.q1, &mut l.pq] {
+            v.fill(0.0);
+        }
+        l.lo0.copy_from_slice(&self.min);
+        l.lo1.copy_from_slice(&self.min);
+        l.hi0.copy_from_slice(&self.max);
+        l.hi1.copy_from_slice(&self.max);
+        self.pairs_in_block = 0;
+    }
+
+    /// Adds the rows of paths 2k and 2k+1 of the chunk.
+    #[inline]
+    pub fn push_pair(&mut self, a: &[f64], b: &[f64]) {
+        let n = self.shift.len();
+        let (a, b, shift) = (&a[..n], &b[..n], &self.shift[..n]);
+        let l = &mut self.lanes;
+        let (s0, s1, q0, q1, pq) = (
+            &mut l.s0[..n],
+            &mut l.s1[..n],
+            &mut l.q0[..n],
+            &mut l.q1[..n],
+            &mut l.pq[..n],
+        );
+        let (lo0, lo1, hi0, hi1) = (
+            &mut l.lo0[..n],
+            &mut l.lo1[..n],
+            &mut l.hi0[..n],
+            &mut l.hi1[..n],
+        );
+        for c in 0..n {
+            let (x, y) = (a[c], b[c]);
+            let (dx, dy) = (x - shift[c], y - shift[c]);
+            s0[c] += dx;
+            s1[c] += dy;
+            q0[c] += dx * dx;
+            q1[c] += dy * dy;
+            pq[c] += (dx + dy) * (dx + dy);
+            // Comparisons rather than `f64::min`: one `minpd` each, since
+            // non-finite values are rejected by the engine anyway.
+            lo0[c] = if x < lo0[c] { x } else { lo0[c] };
+            lo1[c] = if y < lo1[c] { y } else { lo1[c] };
+            hi0[c] = if x > hi0[c] { x } else { hi0[c] };
+            hi1[c] = if y > hi1[c] { y } else { hi1[c] };
+        }
+        self.pairs_in_block += 1;
+        if 2 * self.pairs_in_block == BLOCK_PATHS {
+            self.close_block();
+        }
+    }
+
+    /// Folds the block's lanes into the totals and opens a new block.
+    fn close_block(&mut self) {
+        if self.pairs_in_block > 0 {
+            let l = &self.lanes;
+            for c in 0..self.shift.len() {
+                self.sum[c] += l.s0[c] + l.s1[c];
+                self.sum_sq[c] += l.q0[c] + l.q1[c];
+                // The squared pair sums are four times the squared pair means.
+                self.pair_sq[c] += 0.25 * l.pq[c];
+                self.min[c] = l.lo0[c].min(l.lo1[c]);
+                self.max[c] = l.hi0[c].max(l.hi1[c]);
+            }
+        }
+        self.open_block();
+    }
+
+    /// Adds the row of a last, unpaired path (an odd path count).
+    pub fn push_single(&mut self, a: &[f64]) {
+        self.close_block();
+        for (c, &x) in a[..self.shift.len()].iter().enumerate() {
+            let d = x - self.shift[c];
+            self.sum[c] += d;
+            self.sum_sq[c] += d * d;
+            self.pair_sq[c] += 0.25 * d * d;
+            self.min[c] = self.min[c].min(x);
+            self.max[c] = self.max[c].max(x);
+        }
+        self.open_block();
+    }
+
+    /// Each cell's moments over the `n` paths pushed since [`RowSums::start`]
+    /// (`paired`: the paths are antithetic pairs, so `n` is even).
+    pub fn finish(&mut self, n: u64, paired: bool) -> Vec<Moments> {
+        self.close_block();
+        (0..self.shift.len())
+            .map(|c| {
+                Moments::from_shifted(
+                    n,
+                    paired,
+                    self.shift[c],
+                    self.sum[c],
+                    self.sum_sq[c],
+                    self.pair_sq[c],
+                    (self.min[c], self.max[c]),
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data() -> Vec<f64> {
+        (0..1000)
+            .map(|i| 1e6 + ((i * 7919) % 1000) as f64 * 0.01)
+            .collect()
+    }
+
+    /// One cell's moments from a run of values pushed as rows of one.
+    fn sums(xs: &[f64], paired: bool) -> Moments {
+        let mut s = RowSums::new(1);
+        s.start(&xs[..1]);
+        let mut pairs = xs.chunks_exact(2);
+        for p in &mut pairs {
+            s.push_pair(&p[..1], &p[1..]);
+        }
+        if let [x] = pairs.remainder() {
+            s.push_single(&[*x]);
+        }
+        s.finish(xs.len() as u64, paired)[0]
+    }
+
+    #[test]
+    fn row_sums_match_welford() {
+        let xs = data();
+        for len in [1000, 998, 997, 3, 1] {
+            let m = sums(&xs[..len], false);
+            let mut w = Moments::default();
+            xs[..len].iter().for_each(|x| w.push(*x));
+            assert_eq!(m.count(), len as u64);
+            assert!((m.mean() - w.mean()).abs() < 1e-9, "{len}");
+            assert!(
+                (m.variance() - w.variance()).abs() <= 1e-9 * w.variance(),
+                "{len}"
+            );
+            assert_eq!((m.min(), m.max()), (w.min(), w.max()));
+            if len > 1 {
+                assert!((m.std_error() / w.std_error() - 1.0).abs() < 1e-9);
+            }
+        }
+    }
+
+    #[test]
+    fn cells_are_independent_and_restart_per_chunk() {
+        let xs = data();
+        let mut s = RowSums::new(2);
+        // A first chunk of other values, then the chunk that counts.
+        s.start(&[5.0, 6.0]);
+        s.push_pair(&[1.0, 2.0], &[3.0, 4.0]);
+        s.start(&[xs[0], -xs[0]]);
+        for p in xs.chunks_exact(2) {
+            s.push_pair(&[p[0], -p[0]], &[p[1], -p[1]]);
+        }
+        let m = s.finish(1000, false);
+        let one = sums(&xs, false);
+        assert_eq!(m[0], one);
+        assert_eq!(m[1].mean(), -one.mean());
+        assert_eq!(m[1].variance().to_bits(), one.variance().to_bits());
+        assert_eq!((m[1].min(), m[1].max()), (-one.max(), -one.min()));
+    }
+
+    #[test]
+    fn paired_standard_error_uses_pair_means() {
+        // Pairs (1, 3), (2, 6), (0, 4): pair means 2, 4, 2, whose sample
+        // variance is 4/3, so the standard error is sqrt(4/3 / 3).
+        let xs = [1.0, 3.0, 2.0, 6.0, 0.0, 4.0];
+        let m = sums(&xs, true);
+        assert!((m.mean() - 8.0 / 3.0).abs() < 1e-15);
+        assert!((m.std_error() - (4.0f64 / 3.0 / 3.0).sqrt()).abs() < 1e-12);
+        // Perfectly mirrored pairs: no error at all.
+        assert_eq!(sums(&[1.0, -1.0, 5.0, -5.0], true).std_error(), 0.0);
+        // Merging two paired halves equals the whole.
+        let mut merged = sums(&xs[..2], true);
+        merged.merge(&sums(&xs[2..], true));
+        assert!((merged.std_error() - (4.0f64 / 3.0 / 3.0).sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn constant_values_have_zero_variance() {
+        let m = sums(&[0.1; 100], false);
+        assert_eq!(m.variance(), 0.0);
+        assert_eq!(m.mean(), 0.1);
+    }
+}
