@@ -1,9 +1,13 @@
 //! One chunk of paths: seed each path, run the model, feed the statistics.
 //!
-//! Path-major: the model writes a path's values into one row (every cell
-//! in cell order, a few tens of kilobytes that stay in cache), and each
-//! pair of rows then updates every cell's sums in one vectorised pass
-//! ([`RowSums`]) and the histograms of the cells that keep quantiles.
+//! Path-major: the model writes a path's values into one row (every cell,
+//! a few tens of kilobytes that stay in cache), and each pair of rows then
+//! updates every cell's sums in one vectorised pass ([`RowSums`]) and the
+//! histograms of the cells that keep quantiles. A row is laid out quarter
+//! by quarter (position `quarter × metrics + metric`), the order the model
+//! records in, so a quarter's writes fall on neighbouring cache lines;
+//! results leave in cell order (metric-major), each cell's arithmetic
+//! untouched by the layout.
 
 use super::{CHUNK_PATHS, PathModel, Recorder, RunConfig, seeding};
 use crate::engine::MetricId;
@@ -13,8 +17,12 @@ use crate::stats::{LogHistogram, Moments, RowSums};
 /// cells that keep quantiles, the chunk's running sums and two rows.
 pub(super) struct Worker<S> {
     scratch: S,
-    /// The cells with a histogram, ascending.
+    n_metrics: usize,
+    n_quarters: usize,
+    /// The cells with a histogram, in row order.
     pub(super) histogram_cells: Vec<usize>,
+    /// Their positions in a row, ascending.
+    histogram_positions: Vec<usize>,
     /// One per entry of `histogram_cells`.
     pub(super) histograms: Vec<LogHistogram>,
     sums: RowSums,
@@ -23,10 +31,23 @@ pub(super) struct Worker<S> {
 }
 
 impl<S> Worker<S> {
-    pub(super) fn new(scratch: S, n_cells: usize, histogram_cells: Vec<usize>) -> Worker<S> {
+    pub(super) fn new(
+        scratch: S,
+        n_metrics: usize,
+        n_quarters: usize,
+        histogram_cells: Vec<usize>,
+    ) -> Worker<S> {
+        let n_cells = n_metrics * n_quarters;
+        // In row order, so a path's insertions read its row front to back.
+        let position = |cell: usize| (cell % n_quarters) * n_metrics + cell / n_quarters;
+        let mut histogram_cells = histogram_cells;
+        histogram_cells.sort_by_key(|&c| position(c));
         Worker {
             scratch,
+            n_metrics,
+            n_quarters,
             histograms: vec![LogHistogram::new(); histogram_cells.len()],
+            histogram_positions: histogram_cells.iter().map(|&c| position(c)).collect(),
             histogram_cells,
             sums: RowSums::new(n_cells),
             rows: [vec![0.0; n_cells], vec![0.0; n_cells]],
@@ -40,17 +61,28 @@ pub(super) struct ChunkOutput {
     pub(super) samples: Vec<f64>,
 }
 
-/// Writes one path's values into its row.
+/// Writes one path's values into its row, quarter-major.
 struct RowRecorder<'a> {
-    n_quarters: usize,
+    n_metrics: usize,
     row: &'a mut [f64],
 }
 
 impl Recorder for RowRecorder<'_> {
     #[inline(always)]
     fn record(&mut self, metric: MetricId, quarter: usize, value: f64) {
-        self.row[metric.0 * self.n_quarters + quarter] = value;
+        self.row[quarter * self.n_metrics + metric.0] = value;
     }
+    #[inline(always)]
+    fn recorded(&self, metric: MetricId, quarter: usize) -> f64 {
+        self.row[quarter * self.n_metrics + metric.0]
+    }
+}
+
+/// Row-ordered (quarter-major) items in cell order (metric-major).
+fn to_cell_order<T: Copy>(row: &[T], n_metrics: usize, n_quarters: usize) -> Vec<T> {
+    (0..n_metrics)
+        .flat_map(|m| (0..n_quarters).map(move |q| row[q * n_metrics + m]))
+        .collect()
 }
 
 pub(super) fn run_chunk<M: PathModel>(
@@ -61,11 +93,15 @@ pub(super) fn run_chunk<M: PathModel>(
 ) -> ChunkOutput {
     let Worker {
         scratch,
-        histogram_cells,
+        n_metrics,
+        n_quarters,
+        histogram_positions,
         histograms,
         sums,
         rows,
+        ..
     } = worker;
+    let (n_metrics, n_quarters) = (*n_metrics, *n_quarters);
     let n_cells = sums.len();
     let start = chunk * CHUNK_PATHS;
     let end = (start + CHUNK_PATHS).min(cfg.n_paths);
@@ -77,16 +113,13 @@ pub(super) fn run_chunk<M: PathModel>(
         let pair_end = (pair_start + 2).min(end);
         for (path, row) in (pair_start..pair_end).zip(rows.iter_mut()) {
             let mut random = seeding::path_random(cfg.seed, path, cfg.antithetic);
-            let mut rec = RowRecorder {
-                n_quarters: model.n_quarters(),
-                row,
-            };
+            let mut rec = RowRecorder { n_metrics, row };
             model.simulate(scratch, &mut random, &mut rec);
             if path < cfg.sample_paths {
-                samples.extend_from_slice(row);
+                samples.extend(to_cell_order(row, n_metrics, n_quarters));
             }
-            for (&cell, h) in histogram_cells.iter().zip(histograms.iter_mut()) {
-                h.insert(row[cell]);
+            for (&at, h) in histogram_positions.iter().zip(histograms.iter_mut()) {
+                h.insert(row[at]);
             }
         }
         if pair_start == start {
@@ -100,7 +133,11 @@ pub(super) fn run_chunk<M: PathModel>(
         pair_start = pair_end;
     }
     ChunkOutput {
-        moments: sums.finish(end - start, cfg.antithetic),
+        moments: to_cell_order(
+            &sums.finish(end - start, cfg.antithetic),
+            n_metrics,
+            n_quarters,
+        ),
         samples,
     }
 }

@@ -59,11 +59,16 @@ pub enum MetricKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MetricId(pub usize);
 
-/// Receives a path's metric values as the model produces them.
+/// Receives a path's metric values as the model produces them, and holds
+/// them for the rest of the path.
 pub trait Recorder {
     /// Records `value` of `metric` at quarter index `quarter`. Every metric
     /// must be recorded exactly once per quarter on every path.
     fn record(&mut self, metric: MetricId, quarter: usize, value: f64);
+    /// The value recorded for `metric` at `quarter` on this path (what a
+    /// model reads back, e.g. a threshold testing another entity's metric).
+    /// Unspecified before it is recorded.
+    fn recorded(&self, metric: MetricId, quarter: usize) -> f64;
 }
 
 /// What the engine needs of a model: names, horizon, and one path at a time.
@@ -285,7 +290,8 @@ fn collect_range<M: PathModel>(
         .map(|_| {
             Mutex::new(chunk::Worker::new(
                 model.scratch(),
-                n_cells,
+                model.metrics().len(),
+                model.n_quarters(),
                 histogram_cells.clone(),
             ))
         })

@@ -349,17 +349,11 @@ impl PathModel for Economy {
             .start_path(&mut s.labs, &mut s.flows, random.params());
         self.contracts
             .start_path(&mut s.contract_due, random.params());
-        if self.thresholds.is_empty() {
-            for q in 0..self.n_quarters {
-                self.quarter(&mut market, s, q, random, rec);
-            }
-            return;
-        }
         let thresholds = &mut scratch.thresholds;
         self.thresholds.start_path(thresholds, random.params());
         for q in 0..self.n_quarters {
-            let mut watch = self.thresholds.watching(thresholds, rec);
-            self.quarter(&mut market, s, q, random, &mut watch);
+            self.quarter(&mut market, s, q, random, rec);
+            // Reads the quarter's watched metrics back from the recorder.
             self.thresholds.step(thresholds, q, rec);
         }
     }

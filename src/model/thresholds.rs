@@ -35,7 +35,8 @@ pub struct ThresholdIds {
 
 #[derive(Debug, Clone)]
 struct Item {
-    slot: usize,
+    /// The watched metric.
+    metric: MetricId,
     window: Window,
     op: Op,
     value: Sampler,
@@ -48,9 +49,6 @@ struct Item {
 #[derive(Debug, Clone, Default)]
 pub struct Thresholds {
     items: Vec<Item>,
-    /// For each metric id: the slot where its current value is kept, if watched.
-    watch: Vec<Option<usize>>,
-    n_slots: usize,
 }
 
 /// A threshold's state on one path.
@@ -65,7 +63,6 @@ struct PathState {
 /// Per-path working memory.
 #[derive(Debug, Clone)]
 pub struct ThresholdScratch {
-    current: Vec<f64>,
     states: Vec<PathState>,
 }
 
@@ -77,7 +74,6 @@ impl Thresholds {
         registry: &mut MetricRegistry,
     ) -> Result<Thresholds, UnknownMetric> {
         let mut items = Vec::with_capacity(specs.len());
-        let mut watched: Vec<usize> = Vec::new();
         for t in specs {
             let names = registry.names();
             let path = |n: &MetricName| format!("{}.{}", n.entity, n.metric);
@@ -94,13 +90,6 @@ impl Thresholds {
                     .map(str::to_string),
                 });
             };
-            let slot = watched
-                .iter()
-                .position(|&m| m == metric)
-                .unwrap_or_else(|| {
-                    watched.push(metric);
-                    watched.len() - 1
-                });
             let entity = format!("threshold.{}", t.name);
             let ids = ThresholdIds {
                 window_value: registry.add(&entity, "window_value"),
@@ -116,7 +105,7 @@ impl Thresholds {
             };
             registry.set_unit(ids.window_value, unit);
             items.push(Item {
-                slot,
+                metric: MetricId(metric),
                 window: t.window,
                 op: t.op,
                 value: t.value.sampler(),
@@ -125,15 +114,7 @@ impl Thresholds {
                 ids,
             });
         }
-        let mut watch = vec![None; registry.names().len()];
-        for (slot, &metric) in watched.iter().enumerate() {
-            watch[metric] = Some(slot);
-        }
-        Ok(Thresholds {
-            items,
-            watch,
-            n_slots: watched.len(),
-        })
+        Ok(Thresholds { items })
     }
 
     /// True when the scenario has no thresholds.
@@ -149,7 +130,6 @@ impl Thresholds {
     /// Working memory for a chunk.
     pub fn scratch(&self) -> ThresholdScratch {
         ThresholdScratch {
-            current: vec![0.0; self.n_slots],
             states: vec![PathState::default(); self.items.len()],
         }
     }
@@ -164,24 +144,11 @@ impl Thresholds {
         }
     }
 
-    /// A recorder that also keeps the current value of every watched metric.
-    pub fn watching<'a, R: Recorder>(
-        &'a self,
-        scratch: &'a mut ThresholdScratch,
-        inner: &'a mut R,
-    ) -> Watch<'a, R> {
-        Watch {
-            inner,
-            watch: &self.watch,
-            current: &mut scratch.current,
-        }
-    }
-
     /// Evaluates every threshold at the end of quarter `q`, after all the
     /// metrics of the quarter have been recorded.
     pub fn step<R: Recorder>(&self, scratch: &mut ThresholdScratch, q: usize, rec: &mut R) {
         for (item, state) in self.items.iter().zip(&mut scratch.states) {
-            let x = scratch.current[item.slot];
+            let x = rec.recorded(item.metric, q);
             state.last_four[q % 4] = x;
             state.cumulative += x;
             let windowed = match item.window {
@@ -196,23 +163,6 @@ impl Thresholds {
             rec.record(item.ids.window_value, q, windowed);
             rec.record(item.ids.first_hit, q, if first { 1.0 } else { 0.0 });
             rec.record(item.ids.hit_by, q, if state.hit { 1.0 } else { 0.0 });
-        }
-    }
-}
-
-/// Forwards every value and remembers the watched ones.
-pub struct Watch<'a, R> {
-    inner: &'a mut R,
-    watch: &'a [Option<usize>],
-    current: &'a mut [f64],
-}
-
-impl<R: Recorder> Recorder for Watch<'_, R> {
-    #[inline]
-    fn record(&mut self, metric: MetricId, quarter: usize, value: f64) {
-        self.inner.record(metric, quarter, value);
-        if let Some(Some(slot)) = self.watch.get(metric.0) {
-            self.current[*slot] = value;
         }
     }
 }

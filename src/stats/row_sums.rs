@@ -46,10 +46,6 @@ struct Lanes {
     q1: Vec<f64>,
     /// Σ (d₂ₖ + d₂ₖ₊₁)².
     pq: Vec<f64>,
-    lo0: Vec<f64>,
-    lo1: Vec<f64>,
-    hi0: Vec<f64>,
-    hi1: Vec<f64>,
 }
 
 impl RowSums {
@@ -69,10 +65,6 @@ impl RowSums {
                 q0: zeros(),
                 q1: zeros(),
                 pq: zeros(),
-                lo0: zeros(),
-                lo1: zeros(),
-                hi0: zeros(),
-                hi1: zeros(),
             },
             pairs_in_block: 0,
         }
@@ -105,10 +97,6 @@ impl RowSums {
         for v in [&mut l.s0, &mut l.s1, &mut l.q0, &mut l.q1, &mut l.pq] {
             v.fill(0.0);
         }
-        l.lo0.copy_from_slice(&self.min);
-        l.lo1.copy_from_slice(&self.min);
-        l.hi0.copy_from_slice(&self.max);
-        l.hi1.copy_from_slice(&self.max);
         self.pairs_in_block = 0;
     }
 
@@ -125,12 +113,7 @@ impl RowSums {
             &mut l.q1[..n],
             &mut l.pq[..n],
         );
-        let (lo0, lo1, hi0, hi1) = (
-            &mut l.lo0[..n],
-            &mut l.lo1[..n],
-            &mut l.hi0[..n],
-            &mut l.hi1[..n],
-        );
+        let (min, max) = (&mut self.min[..n], &mut self.max[..n]);
         for c in 0..n {
             let (x, y) = (a[c], b[c]);
             let (dx, dy) = (x - shift[c], y - shift[c]);
@@ -140,11 +123,11 @@ impl RowSums {
             q1[c] += dy * dy;
             pq[c] += (dx + dy) * (dx + dy);
             // Comparisons rather than `f64::min`: one `minpd` each, since
-            // non-finite values are rejected by the engine anyway.
-            lo0[c] = if x < lo0[c] { x } else { lo0[c] };
-            lo1[c] = if y < lo1[c] { y } else { lo1[c] };
-            hi0[c] = if x > hi0[c] { x } else { hi0[c] };
-            hi1[c] = if y > hi1[c] { y } else { hi1[c] };
+            // non-finite values are rejected by the engine anyway. Extremes
+            // are exact in any order (but for the sign of a zero).
+            let (lo, hi) = if x < y { (x, y) } else { (y, x) };
+            min[c] = if lo < min[c] { lo } else { min[c] };
+            max[c] = if hi > max[c] { hi } else { max[c] };
         }
         self.pairs_in_block += 1;
         if 2 * self.pairs_in_block == BLOCK_PATHS {
@@ -161,8 +144,6 @@ impl RowSums {
                 self.sum_sq[c] += l.q0[c] + l.q1[c];
                 // The squared pair sums are four times the squared pair means.
                 self.pair_sq[c] += 0.25 * l.pq[c];
-                self.min[c] = l.lo0[c].min(l.lo1[c]);
-                self.max[c] = l.hi0[c].max(l.hi1[c]);
             }
         }
         self.open_block();

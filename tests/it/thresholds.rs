@@ -78,6 +78,12 @@ op = "<="
 value = 0.8
 from = "2027Q2"
 by = "2027Q3"
+
+[[threshold]]
+name = "on a threshold"
+metric = "threshold.cumulative.window_value"
+op = ">="
+value = {cumulative_bar}
 "#
     );
     let r = run(&with_thresholds(&extra, &[]), 2);
@@ -95,6 +101,16 @@ by = "2027Q3"
     assert_eq!(series(&r, "threshold.gpu", "first_hit"), onehot(3));
     assert_eq!(series(&r, "threshold.gpu", "hit_by"), from(3));
     assert_eq!(series(&r, "threshold.cumulative", "first_hit"), onehot(3));
+    // A threshold may test an earlier threshold's window, read back from
+    // the recorder in the same quarter.
+    assert_eq!(
+        series(&r, "threshold.on a threshold", "window_value"),
+        series(&r, "threshold.cumulative", "window_value")
+    );
+    assert_eq!(
+        series(&r, "threshold.on a threshold", "first_hit"),
+        onehot(3)
+    );
     assert_eq!(
         series(&r, "threshold.too late", "hit_by"),
         vec![0.0; 8],
