@@ -2,8 +2,10 @@
 //!
 //! Path-major: the model writes a path's values into one row (every cell,
 //! a few tens of kilobytes that stay in cache), and each pair of rows then
-//! updates every cell's sums in one vectorised pass ([`RowSums`]) and the
-//! histograms of the cells that keep quantiles. A row is laid out quarter
+//! updates every cell's sums in one vectorised pass ([`RowSums`]). The
+//! values of the cells that keep quantiles are staged for 64 paths and
+//! then inserted eight histograms at a time, so a histogram's buckets are
+//! fetched once per batch, not once per path. A row is laid out quarter
 //! by quarter (position `quarter × metrics + metric`), the order the model
 //! records in, so a quarter's writes fall on neighbouring cache lines;
 //! results leave in cell order (metric-major), each cell's arithmetic
@@ -28,7 +30,13 @@ pub(super) struct Worker<S> {
     sums: RowSums,
     /// The rows of the current pair of paths.
     rows: [Vec<f64>; 2],
+    /// The histogram cells' values of up to [`HISTOGRAM_BATCH`] paths,
+    /// path-major.
+    staged: Vec<f64>,
 }
+
+/// Paths whose histogram values are inserted together.
+const HISTOGRAM_BATCH: usize = 64;
 
 impl<S> Worker<S> {
     pub(super) fn new(
@@ -51,6 +59,7 @@ impl<S> Worker<S> {
             histogram_cells,
             sums: RowSums::new(n_cells),
             rows: [vec![0.0; n_cells], vec![0.0; n_cells]],
+            staged: Vec::new(),
         }
     }
 }
@@ -99,6 +108,7 @@ pub(super) fn run_chunk<M: PathModel>(
         histograms,
         sums,
         rows,
+        staged,
         ..
     } = worker;
     let (n_metrics, n_quarters) = (*n_metrics, *n_quarters);
@@ -118,9 +128,10 @@ pub(super) fn run_chunk<M: PathModel>(
             if path < cfg.sample_paths {
                 samples.extend(to_cell_order(row, n_metrics, n_quarters));
             }
-            for (&at, h) in histogram_positions.iter().zip(histograms.iter_mut()) {
-                h.insert(row[at]);
-            }
+            staged.extend(histogram_positions.iter().map(|&at| row[at]));
+        }
+        if staged.len() >= HISTOGRAM_BATCH * histogram_positions.len() {
+            insert_staged(staged, histograms);
         }
         if pair_start == start {
             sums.start(&rows[0]);
@@ -132,6 +143,7 @@ pub(super) fn run_chunk<M: PathModel>(
         }
         pair_start = pair_end;
     }
+    insert_staged(staged, histograms);
     ChunkOutput {
         moments: to_cell_order(
             &sums.finish(end - start, cfg.antithetic),
@@ -140,4 +152,20 @@ pub(super) fn run_chunk<M: PathModel>(
         ),
         samples,
     }
+}
+
+/// Inserts the staged rows into the histograms, a histogram at a time, and
+/// empties the stage.
+fn insert_staged(staged: &mut Vec<f64>, histograms: &mut [LogHistogram]) {
+    let n = histograms.len();
+    // Eight histograms at a time: one cache line of each staged row.
+    for (t, tile) in histograms.chunks_mut(8).enumerate() {
+        let j = 8 * t;
+        for row in staged.chunks_exact(n) {
+            for (h, &x) in tile.iter_mut().zip(&row[j..]) {
+                h.insert(x);
+            }
+        }
+    }
+    staged.clear();
 }
