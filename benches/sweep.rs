@@ -11,8 +11,16 @@
 //! - `sweep_overhead/200 sim runs`: 200 `sim run --set` processes, each
 //!   writing its full outputs.
 //!
-//! Per-point overhead = (case − engine only) / 200. Run:
-//! `cargo bench --bench sweep`.
+//! Per-point overhead = (case − engine only) / 200.
+//!
+//! `sweep_vs_run`: what a sweep of many small points costs against the
+//! same paths run once, both as `sim` processes on every core:
+//! - `1000 points × 1000 paths`: `sim sweep` over 1,000 values of
+//!   `market.demand.growth`;
+//! - `one run of 1000000 paths`: `sim run --paths 1000000`.
+//!
+//! Run: `cargo bench --bench sweep` (the second group takes about five
+//! minutes on two cores).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use sim::engine::{self, Quantiles, RunConfig};
@@ -109,5 +117,42 @@ fn sweep_overhead(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sweep_overhead);
+fn sweep_vs_run(c: &mut Criterion) {
+    let base = root().join("scenarios/base.toml");
+    let sim = env!("CARGO_BIN_EXE_sim");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut group = c.benchmark_group("sweep_vs_run");
+    group.sample_size(10);
+    let run = |args: &[&str], out: &str| {
+        let status = Command::new(sim)
+            .args(args)
+            .arg(&base)
+            .arg("--out")
+            .arg(tmp.path().join(out))
+            .status()
+            .expect("sim starts");
+        assert!(status.success());
+    };
+    group.bench_function("1000 points × 1000 paths", |b| {
+        b.iter(|| {
+            run(
+                &[
+                    "sweep",
+                    "--quiet",
+                    "--paths",
+                    "1000",
+                    "--vary",
+                    "market.demand.growth=0.3:0.7:1000",
+                ],
+                "sweep",
+            )
+        })
+    });
+    group.bench_function("one run of 1000000 paths", |b| {
+        b.iter(|| run(&["run", "--quiet", "--paths", "1000000"], "run"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, sweep_overhead, sweep_vs_run);
 criterion_main!(benches);

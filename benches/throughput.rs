@@ -1,13 +1,15 @@
 //! Paths per second on the base scenario, against the floor of merely
 //! drawing the same normals.
 //!
-//! `engine/base/T threads/N paths`: a full `engine::run` of
-//! `scenarios/base.toml` (market, six companies, two labs, industry and two
-//! thresholds; streaming statistics included). `engine/market_only`: the
-//! same scenario with its market layer alone, for comparison.
-//! `model/no statistics`: the same paths through the model with a recorder
-//! that only sums the values, on one thread: the simulation without the
-//! statistics. `floor/normals`: seeding one Xoshiro256++ per path and drawing the
+//! `engine/base/Q quantiles/T threads/N paths`: a full `engine::run` of
+//! `scenarios/base.toml` (market, six companies, two labs, industry and
+//! three thresholds; streaming statistics included), with quantiles where
+//! `sim run` keeps them by default or everywhere (`--quantiles all`).
+//! `engine/quarters/1 thread/Q`: the same at 20 and at 80 quarters.
+//! `engine/market_only`: the same scenario with its market layer alone,
+//! for comparison. `model/no statistics`: the same paths through the model
+//! with a recorder that only keeps the path's row, on one thread: the
+//! simulation without the statistics. `floor/normals`: seeding one Xoshiro256++ per path and drawing the
 //! normals and uniforms the base scenario consumes per path (20 quarters ×
 //! 9 normals and 10 uniforms), on one thread. The ratio of the two
 //! one-thread figures is what the engine costs above its random numbers.
@@ -18,7 +20,8 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use sim::engine::seeding::path_random;
 use sim::engine::{self, MetricId, PathModel, Quantiles, Recorder, RunConfig};
 use sim::model::Economy;
-use sim::scenario;
+use sim::output::QuantilePolicy;
+use sim::scenario::{self, Override};
 use std::hint::black_box;
 use std::path::Path;
 
@@ -47,41 +50,78 @@ fn market_only(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine/market_only");
     group.sample_size(10);
     group.throughput(Throughput::Elements(paths));
-    let cfg = RunConfig {
-        n_paths: paths,
-        seed: s.simulation.seed,
-        antithetic: true,
-        threads: 1,
-        sample_paths: 0,
-        quantiles: Quantiles::All,
-    };
+    let cfg = config(paths, s.simulation.seed, 1, Quantiles::All);
     group.bench_function("1 threads/131072", |b| {
         b.iter(|| black_box(engine::run(&model, &cfg, &|_| {}).expect("run")))
     });
     group.finish();
 }
 
+/// An antithetic run of `paths` paths without sample paths.
+fn config(paths: u64, seed: u64, threads: usize, quantiles: Quantiles) -> RunConfig {
+    RunConfig {
+        n_paths: paths,
+        seed,
+        antithetic: true,
+        threads,
+        sample_paths: 0,
+        quantiles,
+    }
+}
+
+/// The cells `sim run` keeps quantiles for under `policy`.
+fn quantiles(s: &scenario::Scenario, model: &Economy, policy: QuantilePolicy) -> Quantiles {
+    policy.cells(&sim::app::report_meta(s, model))
+}
+
 fn engine_throughput(c: &mut Criterion) {
+    let s = base_scenario();
     let (model, seed) = base_model();
     let mut group = c.benchmark_group("engine/base");
     group.sample_size(10);
-    for threads in [1, 2] {
-        for paths in [8_192u64, 32_768] {
-            group.throughput(Throughput::Elements(paths));
-            let cfg = RunConfig {
-                n_paths: paths,
-                seed,
-                antithetic: true,
-                threads,
-                sample_paths: 0,
-                quantiles: Quantiles::All,
-            };
-            group.bench_with_input(
-                BenchmarkId::new(format!("{threads} threads"), paths),
-                &cfg,
-                |b, cfg| b.iter(|| black_box(engine::run(&model, cfg, &|_| {}).expect("run"))),
-            );
-        }
+    for (policy, threads, paths) in [
+        (QuantilePolicy::Default, 1, 8_192u64),
+        (QuantilePolicy::Default, 1, 32_768),
+        (QuantilePolicy::Default, 2, 8_192),
+        (QuantilePolicy::Default, 2, 32_768),
+        (QuantilePolicy::Default, 2, 131_072),
+        (QuantilePolicy::All, 1, 32_768),
+    ] {
+        group.throughput(Throughput::Elements(paths));
+        let cfg = config(paths, seed, threads, quantiles(&s, &model, policy));
+        group.bench_with_input(
+            BenchmarkId::new(
+                format!("{} quantiles/{threads} threads", policy.name()),
+                paths,
+            ),
+            &cfg,
+            |b, cfg| b.iter(|| black_box(engine::run(&model, cfg, &|_| {}).expect("run"))),
+        );
+    }
+    group.finish();
+}
+
+/// Cost against the horizon: the base scenario at 20 and at 80 quarters,
+/// default quantiles, one thread.
+fn quarters(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut group = c.benchmark_group("engine/quarters");
+    group.sample_size(10);
+    let paths = 8_192u64;
+    group.throughput(Throughput::Elements(paths));
+    for n in [20, 80] {
+        let set = [Override::from_flag(
+            "--set",
+            "simulation.quarters",
+            n.to_string(),
+        )];
+        let s = scenario::load(&root.join("scenarios/base.toml"), &set).expect("loads");
+        let model = Economy::new(&s).expect("builds");
+        let quantiles = quantiles(&s, &model, QuantilePolicy::Default);
+        let cfg = config(paths, s.simulation.seed, 1, quantiles);
+        group.bench_with_input(BenchmarkId::new("1 thread", n), &cfg, |b, cfg| {
+            b.iter(|| black_box(engine::run(&model, cfg, &|_| {}).expect("run")))
+        });
     }
     group.finish();
 }
@@ -167,6 +207,7 @@ fn model_without_statistics(c: &mut Criterion) {
 criterion_group!(
     benches,
     engine_throughput,
+    quarters,
     market_only,
     model_without_statistics,
     normal_floor

@@ -239,7 +239,7 @@ fn run_manifest(
 }
 
 /// What the writers need besides the numbers.
-fn report_meta(scenario: &scenario::Scenario, model: &Economy) -> ReportMeta {
+pub fn report_meta(scenario: &scenario::Scenario, model: &Economy) -> ReportMeta {
     let thresholds = scenario
         .thresholds
         .iter()
