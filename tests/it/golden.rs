@@ -30,6 +30,27 @@ fn base_scenario_outputs() {
     shipped_outputs("base");
 }
 
+/// `--quantiles all`: every cell's quantiles. The golden file is the
+/// summary the cell-major statistics wrote before quantiles were kept only
+/// where read (d0feb74), byte for byte: the path-major statistics changed
+/// no number.
+#[test]
+fn base_scenario_all_quantiles() {
+    let dir = tempfile::tempdir().unwrap();
+    Command::cargo_bin("sim")
+        .unwrap()
+        .current_dir(root())
+        .args(["run", "scenarios/base.toml", "--quantiles", "all"])
+        .args(["--paths", "4096", "--seed", "20260129", "--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    golden(
+        "base_all_quantiles_summary.csv",
+        &read(&dir.path().join("summary.csv")),
+    );
+}
+
 #[test]
 fn openai_default_outputs() {
     shipped_outputs("openai_default");

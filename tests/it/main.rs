@@ -3,7 +3,7 @@
 //! - `cli`: the `sim` binary end to end, exit codes and error messages (golden stderr).
 //! - `compare`: `sim compare` shows each run's own figures; bad folders are located errors.
 //! - `credit_direction`: stress never helps the stressed (common random numbers).
-//! - `golden`: `summary.csv` of the shipped scenarios at a fixed seed.
+//! - `golden`: `summary.csv` of the shipped scenarios at a fixed seed (and the base under `--quantiles all`).
 //! - `reproducibility`: byte-identical output across thread counts and runs.
 //! - `robustness`: mutated scenarios never panic; accepted ones run to finite output.
 //! - `statistics`: closed forms the Monte Carlo must reproduce within 4 standard errors.
