@@ -20,11 +20,12 @@ use crate::stats::{LogHistogram, Moments, RowSums};
 pub(super) struct Worker<S> {
     scratch: S,
     n_metrics: usize,
-    n_quarters: usize,
     /// The cells with a histogram, in row order.
     pub(super) histogram_cells: Vec<usize>,
     /// Their positions in a row, ascending.
     histogram_positions: Vec<usize>,
+    /// Each cell's position in a row, in cell order.
+    positions: Vec<usize>,
     /// One per entry of `histogram_cells`.
     pub(super) histograms: Vec<LogHistogram>,
     sums: RowSums,
@@ -46,17 +47,17 @@ impl<S> Worker<S> {
         histogram_cells: Vec<usize>,
     ) -> Worker<S> {
         let n_cells = n_metrics * n_quarters;
-        // In row order, so a path's insertions read its row front to back.
         let position = |cell: usize| (cell % n_quarters) * n_metrics + cell / n_quarters;
+        // In row order, so a path's insertions read its row front to back.
         let mut histogram_cells = histogram_cells;
         histogram_cells.sort_by_key(|&c| position(c));
         Worker {
             scratch,
             n_metrics,
-            n_quarters,
             histograms: vec![LogHistogram::new(); histogram_cells.len()],
             histogram_positions: histogram_cells.iter().map(|&c| position(c)).collect(),
             histogram_cells,
+            positions: (0..n_cells).map(position).collect(),
             sums: RowSums::new(n_cells),
             rows: [vec![0.0; n_cells], vec![0.0; n_cells]],
             staged: Vec::new(),
@@ -87,13 +88,6 @@ impl Recorder for RowRecorder<'_> {
     }
 }
 
-/// Row-ordered (quarter-major) items in cell order (metric-major).
-fn to_cell_order<T: Copy>(row: &[T], n_metrics: usize, n_quarters: usize) -> Vec<T> {
-    (0..n_metrics)
-        .flat_map(|m| (0..n_quarters).map(move |q| row[q * n_metrics + m]))
-        .collect()
-}
-
 pub(super) fn run_chunk<M: PathModel>(
     model: &M,
     cfg: &RunConfig,
@@ -103,15 +97,15 @@ pub(super) fn run_chunk<M: PathModel>(
     let Worker {
         scratch,
         n_metrics,
-        n_quarters,
         histogram_positions,
         histograms,
         sums,
         rows,
         staged,
+        positions,
         ..
     } = worker;
-    let (n_metrics, n_quarters) = (*n_metrics, *n_quarters);
+    let n_metrics = *n_metrics;
     let n_cells = sums.len();
     let start = chunk * CHUNK_PATHS;
     let end = (start + CHUNK_PATHS).min(cfg.n_paths);
@@ -126,7 +120,7 @@ pub(super) fn run_chunk<M: PathModel>(
             let mut rec = RowRecorder { n_metrics, row };
             model.simulate(scratch, &mut random, &mut rec);
             if path < cfg.sample_paths {
-                samples.extend(to_cell_order(row, n_metrics, n_quarters));
+                samples.extend(positions.iter().map(|&at| row[at]));
             }
             staged.extend(histogram_positions.iter().map(|&at| row[at]));
         }
@@ -145,11 +139,7 @@ pub(super) fn run_chunk<M: PathModel>(
     }
     insert_staged(staged, histograms);
     ChunkOutput {
-        moments: to_cell_order(
-            &sums.finish(end - start, cfg.antithetic),
-            n_metrics,
-            n_quarters,
-        ),
+        moments: sums.finish(end - start, cfg.antithetic, positions),
         samples,
     }
 }

@@ -163,12 +163,14 @@ impl RowSums {
         self.open_block();
     }
 
-    /// Each cell's moments over the `n` paths pushed since [`RowSums::start`]
-    /// (`paired`: the paths are antithetic pairs, so `n` is even).
-    pub fn finish(&mut self, n: u64, paired: bool) -> Vec<Moments> {
+    /// The moments over the `n` paths pushed since [`RowSums::start`]
+    /// (`paired`: the paths are antithetic pairs, so `n` is even) of the
+    /// cells at `positions` of a row, in that order.
+    pub fn finish(&mut self, n: u64, paired: bool, positions: &[usize]) -> Vec<Moments> {
         self.close_block();
-        (0..self.shift.len())
-            .map(|c| {
+        positions
+            .iter()
+            .map(|&c| {
                 Moments::from_shifted(
                     n,
                     paired,
@@ -204,7 +206,7 @@ mod tests {
         if let [x] = pairs.remainder() {
             s.push_single(&[*x]);
         }
-        s.finish(xs.len() as u64, paired)[0]
+        s.finish(xs.len() as u64, paired, &[0])[0]
     }
 
     #[test]
@@ -238,7 +240,7 @@ mod tests {
         for p in xs.chunks_exact(2) {
             s.push_pair(&[p[0], -p[0]], &[p[1], -p[1]]);
         }
-        let m = s.finish(1000, false);
+        let m = s.finish(1000, false, &[0, 1]);
         let one = sums(&xs, false);
         assert_eq!(m[0], one);
         assert_eq!(m[1].mean(), -one.mean());
