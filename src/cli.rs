@@ -200,7 +200,7 @@ pub struct SweepArgs {
     #[arg(long)]
     pub keep_points: bool,
     /// With --keep-points: which cells of each point's summary.csv report quantiles (as in `sim run`). sweep.csv's own quantiles are always kept.
-    #[arg(long, value_enum, default_value_t = QuantilesArg::Default, value_name = "WHICH")]
+    #[arg(long, value_enum, default_value_t = QuantilesArg::Default, value_name = "WHICH", requires = "keep_points")]
     pub quantiles: QuantilesArg,
     /// Run only the points of shard K of N (point i goes to shard i mod N), for `sim merge`.
     #[arg(long, value_name = "K/N")]

@@ -108,3 +108,39 @@ fn the_manifest_records_the_rule() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("possible values: default, all"), "{stderr}");
 }
+
+/// A sweep's kept points follow `--quantiles` as `sim run` does: each
+/// point's summary.csv equals the run of that point under the same rule.
+/// Without `--keep-points` the flag would change nothing, so it is refused.
+#[test]
+fn sweep_points_follow_the_rule_and_the_flag_needs_kept_points() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = |extra: &[&str]| {
+        Command::cargo_bin("sim")
+            .unwrap()
+            .current_dir(root())
+            .args(["sweep", "scenarios/base.toml", "--quiet"])
+            .args(["--vary", "market.demand.growth=0.3,0.5", "--paths", "2048"])
+            .args(extra)
+            .arg("--out")
+            .arg(tmp.path().join("sweep"))
+            .output()
+            .unwrap()
+    };
+    let refused = sweep(&["--quantiles", "all"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--keep-points"), "{stderr}");
+    assert!(
+        sweep(&["--quantiles", "all", "--keep-points"])
+            .status
+            .success()
+    );
+    let point = read(&tmp.path().join("sweep/points/1/summary.csv"));
+    let set = "market.demand.growth=0.5";
+    run(
+        &tmp.path().join("run"),
+        &["--set", set, "--quantiles", "all"],
+    );
+    assert_eq!(point, read(&tmp.path().join("run/summary.csv")));
+}
