@@ -34,7 +34,7 @@ fn summary_csv_byte_identical_across_threads_and_runs() {
     let dir = tempfile::tempdir().unwrap();
     for policy in ["default", "all"] {
         let mut outputs = Vec::new();
-        for (i, threads) in ["1", "2", "2"].iter().enumerate() {
+        for (i, threads) in ["1", "2", "2", "3"].iter().enumerate() {
             let out = dir.path().join(format!("{policy}{i}"));
             Command::cargo_bin("sim")
                 .unwrap()
@@ -58,6 +58,7 @@ fn summary_csv_byte_identical_across_threads_and_runs() {
         }
         assert_eq!(outputs[0], outputs[1], "{policy}: 1 thread vs 2 threads");
         assert_eq!(outputs[1], outputs[2], "{policy}: two runs with 2 threads");
+        assert_eq!(outputs[0], outputs[3], "{policy}: 1 thread vs 3 threads");
     }
 }
 
