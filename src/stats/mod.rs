@@ -17,6 +17,15 @@ pub use histogram::LogHistogram;
 pub use moments::Moments;
 pub use row_sums::RowSums;
 
+/// A thousand values near 10⁶ that differ in the fourth decimal: sums of
+/// them round differently in different orders.
+#[cfg(test)]
+pub(crate) fn test_data() -> Vec<f64> {
+    (0..1000)
+        .map(|i| 1e6 + ((i * 7919) % 1000) as f64 * 0.01)
+        .collect()
+}
+
 /// The quantiles reported for every cell, in column order.
 pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
 

@@ -178,15 +178,9 @@ impl Moments {
 mod tests {
     use super::*;
 
-    fn data() -> Vec<f64> {
-        (0..1000)
-            .map(|i| 1e6 + ((i * 7919) % 1000) as f64 * 0.01)
-            .collect()
-    }
-
     #[test]
     fn merge_at_every_split_equals_single_accumulator() {
-        let xs = data();
+        let xs = crate::stats::test_data();
         let mut whole = Moments::default();
         xs.iter().for_each(|x| whole.push(*x));
         for split in [1, 10, 333, 999] {

@@ -189,12 +189,6 @@ impl RowSums {
 mod tests {
     use super::*;
 
-    fn data() -> Vec<f64> {
-        (0..1000)
-            .map(|i| 1e6 + ((i * 7919) % 1000) as f64 * 0.01)
-            .collect()
-    }
-
     /// One cell's moments from a run of values pushed as rows of one.
     fn sums(xs: &[f64], paired: bool) -> Moments {
         let mut s = RowSums::new(1);
@@ -211,7 +205,7 @@ mod tests {
 
     #[test]
     fn row_sums_match_welford() {
-        let xs = data();
+        let xs = crate::stats::test_data();
         for len in [1000, 998, 997, 3, 1] {
             let m = sums(&xs[..len], false);
             let mut w = Moments::default();
@@ -231,7 +225,7 @@ mod tests {
 
     #[test]
     fn cells_are_independent_and_restart_per_chunk() {
-        let xs = data();
+        let xs = crate::stats::test_data();
         let mut s = RowSums::new(2);
         // A first chunk of other values, then the chunk that counts.
         s.start(&[5.0, 6.0]);
