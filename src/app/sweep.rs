@@ -115,16 +115,19 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
     // A point keeps the quantiles sweep.csv reports, and with --keep-points
     // those of its own summary.csv, as `sim run` would.
     let policy = QuantilePolicy::from(args.quantiles);
-    let quantiles_of = |meta: &output::ReportMeta| {
+    let quantiles_of = |meta: &output::ReportMeta, columns: &[output::SweepColumn]| {
         if args.keep_points {
             policy.cells(meta)
         } else {
-            output::sweep_cells(meta, &output::sweep_columns(meta))
+            output::sweep_cells(meta, columns)
         }
     };
     check_memory(
         &base.model,
-        &quantiles_of(&report_meta(&base.scenario, &base.model)),
+        &{
+            let meta = report_meta(&base.scenario, &base.model);
+            quantiles_of(&meta, &output::sweep_columns(&meta))
+        },
         if side_by_side { workers } else { point_threads },
         0,
     )?;
@@ -157,19 +160,19 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
         let loaded = load(&args.scenario, &text, &overrides)?;
         let sim = &loaded.scenario.simulation;
         let meta = report_meta(&loaded.scenario, &loaded.model);
+        let columns = output::sweep_columns(&meta);
         let cfg = RunConfig {
             n_paths: sim.n_paths,
             seed: sim.seed,
             antithetic: sim.antithetic,
             threads: point_threads,
             sample_paths: 0,
-            quantiles: quantiles_of(&meta),
+            quantiles: quantiles_of(&meta, &columns),
         };
         let seen = AtomicU64::new(0);
         let result = engine::run(&loaded.model, &cfg, &|done| {
             progress.add(done - seen.swap(done, Ordering::Relaxed));
         })?;
-        let columns = output::sweep_columns(&meta);
         let header = output::sweep_header(&axis_paths, &columns);
         let mut row = vec![i.to_string()];
         row.extend(points[i].iter().cloned());

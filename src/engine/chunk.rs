@@ -144,8 +144,8 @@ pub(super) fn run_chunk<M: PathModel>(
     }
 }
 
-/// Inserts the staged rows into the histograms, a histogram at a time, and
-/// empties the stage.
+/// Inserts the staged rows into the histograms, eight histograms at a
+/// time, and empties the stage.
 fn insert_staged(staged: &mut Vec<f64>, histograms: &mut [LogHistogram]) {
     let n = histograms.len();
     // Eight histograms at a time: one cache line of each staged row.

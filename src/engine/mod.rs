@@ -188,10 +188,13 @@ pub fn memory_estimate(
     let batch = BATCH_CHUNKS
         .saturating_mul(cells)
         .saturating_mul(std::mem::size_of::<Moments>() as u64);
-    // Each worker's running sums: 15 accumulators and two rows per cell.
-    let sums = (threads.max(1) as u64)
-        .saturating_mul(cells)
-        .saturating_mul(17 * 8);
+    // Each worker's running sums (11 accumulators) and two rows per cell,
+    // and its staged histogram values (64 paths' worth).
+    let sums = (threads.max(1) as u64).saturating_mul(
+        cells
+            .saturating_mul(13 * 8)
+            .saturating_add((histogram_cells as u64).saturating_mul(64 * 8)),
+    );
     let samples = sample_paths.saturating_mul(cells).saturating_mul(16);
     histograms
         .saturating_add(batch)
