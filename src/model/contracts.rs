@@ -11,6 +11,7 @@
 //! provider's capacity returns to the market. Industry totals net the
 //! payments out.
 
+use crate::model::inputs::ParamDraws;
 use crate::scenario::companies::Contract;
 use crate::scenario::param::Sampler;
 
@@ -52,13 +53,13 @@ impl Contracts {
     }
 
     /// Draws each contract's total and fills the path's schedules.
-    pub fn start_path<G: rand::Rng + ?Sized>(&self, due: &mut [f64], rng: &mut G) {
+    pub fn start_path(&self, due: &mut [f64], draws: &mut ParamDraws) {
         for (c, row) in self
             .contracts
             .iter()
             .zip(due.chunks_mut(self.n_quarters.max(1)))
         {
-            let total = c.total.draw(rng);
+            let total = draws.draw(&c.total);
             for (d, share) in row.iter_mut().zip(&c.due_share) {
                 *d = total * share;
             }

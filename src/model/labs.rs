@@ -30,6 +30,7 @@
 use super::metrics::{EventIds, EventState};
 use super::{MetricId, MetricRegistry};
 use crate::engine::Recorder;
+use crate::model::inputs::ParamDraws;
 use crate::process::DT_YEARS;
 use crate::process::draws::PathRandom;
 use crate::scenario::Lab;
@@ -267,29 +268,24 @@ impl Labs {
     }
 
     /// Draws each lab's parameters and resets its state for a new path.
-    pub fn start_path<G: rand::Rng + ?Sized>(
-        &self,
-        paths: &mut [LabPath],
-        flows: &mut LabFlows,
-        rng: &mut G,
-    ) {
+    pub fn start_path(&self, paths: &mut [LabPath], flows: &mut LabFlows, draws: &mut ParamDraws) {
         flows.contagion_spread = 0.0;
         let nq = self.n_quarters;
         for (lab, st) in self.labs.iter().zip(paths.iter_mut()) {
-            st.p = lab.samplers.map(|s| s.draw(rng));
+            st.p = lab.samplers.map(|s| draws.draw(s));
             for (v, s) in st.success.iter_mut().zip(&lab.success) {
-                *v = s.draw(rng);
+                *v = draws.draw(s);
             }
             for (v, (_, s)) in st.funder_share.iter_mut().zip(&lab.funders) {
-                *v = s.draw(rng);
+                *v = draws.draw(s);
             }
             for (v, s) in st.recovery.iter_mut().zip(&lab.recovery) {
-                *v = s.draw(rng);
+                *v = draws.draw(s);
             }
             st.due.fill(0.0);
             st.claim.fill(0.0);
             for c in &lab.commitments {
-                let total = c.total.draw(rng);
+                let total = draws.draw(&c.total);
                 let row = c.provider * nq..(c.provider + 1) * nq;
                 for (q, i) in row.enumerate() {
                     st.due[i] += total * c.due_share[q];

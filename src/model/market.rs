@@ -16,6 +16,7 @@
 
 use super::{MetricId, MetricRegistry};
 use crate::engine::Recorder;
+use crate::model::inputs::ParamDraws;
 use crate::process::DT_YEARS;
 use crate::process::correlation::Correlator;
 use crate::process::draws::PathRandom;
@@ -226,22 +227,25 @@ impl MarketModel {
     }
 
     /// Draws the path's parameters into `scratch` and returns the start state.
-    pub fn start_path(&self, scratch: &mut MarketScratch, random: &mut PathRandom) -> MarketState {
+    /// The order of draws is [`super::inputs::scenario_params`]'s.
+    pub fn start_path(&self, scratch: &mut MarketScratch, draws: &mut ParamDraws) -> MarketState {
         let s = &self.samplers;
-        let rng = random.params();
-        let [r0, r_mean, r_speed, r_vol] = s.rate.each_ref().map(|p| p.draw(rng));
-        let [g0, g_drift, g_vol] = s.gpu.each_ref().map(|p| p.draw(rng));
-        let jumps = s.jumps.as_ref().map(|j| j.each_ref().map(|p| p.draw(rng)));
-        let [h0, h_mean, h_speed, h_vol] = s.hbm.each_ref().map(|p| p.draw(rng));
+        let [r0, r_mean, r_speed, r_vol] = s.rate.each_ref().map(|p| draws.draw(p));
+        let [g0, g_drift, g_vol] = s.gpu.each_ref().map(|p| draws.draw(p));
+        let jumps = s
+            .jumps
+            .as_ref()
+            .map(|j| j.each_ref().map(|p| draws.draw(p)));
+        let [h0, h_mean, h_speed, h_vol] = s.hbm.each_ref().map(|p| draws.draw(p));
         let squeeze = s
             .squeeze
             .as_ref()
-            .map(|(from, to, level)| (*from, *to, level.draw(rng)));
-        let [p0, gpus_per_gw] = s.rental.each_ref().map(|p| p.draw(rng));
-        let pass_through = s.pass_through.as_ref().map(|p| p.draw(rng));
-        let [d0, growth, d_vol, elasticity] = s.demand.each_ref().map(|p| p.draw(rng));
+            .map(|(from, to, level)| (*from, *to, draws.draw(level)));
+        let [p0, gpus_per_gw] = s.rental.each_ref().map(|p| draws.draw(p));
+        let pass_through = s.pass_through.as_ref().map(|p| draws.draw(p));
+        let [d0, growth, d_vol, elasticity] = s.demand.each_ref().map(|p| draws.draw(p));
         for (g, scale) in scratch.demand_growth_dt.iter_mut().zip(&s.regime_scale) {
-            *g = growth * scale.draw(rng) * DT_YEARS;
+            *g = growth * draws.draw(scale) * DT_YEARS;
         }
 
         scratch.rate_step = OuStep::new(r_speed, r_vol, DT_YEARS);

@@ -13,6 +13,7 @@ mod contracts;
 mod credit;
 mod hyperscalers;
 mod industry;
+pub mod inputs;
 mod labs;
 pub mod market;
 mod metrics;
@@ -27,6 +28,7 @@ use crate::scenario::param::Sampler;
 use crate::scenario::{BUST, Scenario};
 pub use credit::RATIO_CAP;
 use hyperscalers::{Conditions, Hyperscalers};
+use inputs::{Inputs, ParamDraws};
 use labs::Labs;
 use market::{CORE_OCF, LAB_REVENUE};
 pub use metrics::{EventIds, MetricId, MetricName, MetricRegistry, revenue_layer};
@@ -63,6 +65,8 @@ pub struct Economy {
     /// Index of the bust regime state, if the scenario has one.
     bust: Option<usize>,
     thresholds: thresholds::Thresholds,
+    /// The parameters drawn from distributions, recorded as `input` metrics.
+    inputs: Inputs,
 }
 
 impl Economy {
@@ -86,6 +90,7 @@ impl Economy {
             )),
             _ => None,
         };
+        let inputs = Inputs::new(scenario, &mut registry);
         // Thresholds come last: they may watch any metric registered above.
         let thresholds = thresholds::Thresholds::new(&scenario.thresholds, &mut registry)?;
         let (metrics, events) = registry.into_parts();
@@ -100,6 +105,7 @@ impl Economy {
             contracts: contracts::Contracts::new(&scenario.contracts, nq),
             bust: scenario.market.regime.states.iter().position(|s| s == BUST),
             thresholds,
+            inputs,
         })
     }
 
@@ -252,6 +258,8 @@ impl Economy {
 pub struct Scratch {
     entities: Entities,
     thresholds: thresholds::ThresholdScratch,
+    /// The path's parameter draws, in draw order.
+    drawn: Vec<f64>,
 }
 
 /// The entities' per-path state.
@@ -310,16 +318,18 @@ impl PathModel for Economy {
                 gw_per_payment: 0.0,
             },
             thresholds: self.thresholds.scratch(),
+            drawn: Vec::with_capacity(self.inputs.n_draws()),
         }
     }
 
     fn simulate<R: Recorder>(&self, scratch: &mut Scratch, random: &mut PathRandom, rec: &mut R) {
         let s = &mut scratch.entities;
-        let mut market = self.market.start_path(&mut s.market, random);
+        let mut draws = ParamDraws::new(random.params(), &mut scratch.drawn);
+        let mut market = self.market.start_path(&mut s.market, &mut draws);
         // Parameter draws in a fixed order: market, industry, companies,
         // labs, contracts, thresholds.
         if let Some((samplers, _)) = &self.industry {
-            s.industry = samplers.map(|p| p.draw(random.params()));
+            s.industry = samplers.map(|p| draws.draw(p));
             let start = self.market.observe(&market, &s.market);
             let gpu_drift = s.market.gpu_drift;
             s.compute
@@ -339,20 +349,19 @@ impl PathModel for Economy {
                 s.industry.gap_quarters,
                 start_earnings,
                 self.market.demand_growth_dt(&s.market),
-                random.params(),
+                &mut draws,
             );
             s.gw_per_payment = 4.0 / s.compute.revenue_per_unit(start.rental);
         }
         s.cumulative_capex = 0.0;
         s.distressed.fill(false);
-        self.labs
-            .start_path(&mut s.labs, &mut s.flows, random.params());
-        self.contracts
-            .start_path(&mut s.contract_due, random.params());
+        self.labs.start_path(&mut s.labs, &mut s.flows, &mut draws);
+        self.contracts.start_path(&mut s.contract_due, &mut draws);
         let thresholds = &mut scratch.thresholds;
-        self.thresholds.start_path(thresholds, random.params());
+        self.thresholds.start_path(thresholds, &mut draws);
         for q in 0..self.n_quarters {
             self.quarter(&mut market, s, q, random, rec);
+            self.inputs.record(&scratch.drawn, q, rec);
             // Reads the quarter's watched metrics back from the recorder.
             self.thresholds.step(thresholds, q, rec);
         }

@@ -12,6 +12,7 @@
 
 use super::{MetricId, MetricName, MetricRegistry};
 use crate::engine::Recorder;
+use crate::model::inputs::ParamDraws;
 use crate::scenario::param::Sampler;
 use crate::scenario::{Op, Threshold, Window};
 
@@ -135,10 +136,10 @@ impl Thresholds {
     }
 
     /// Draws each threshold's value for a path and clears its state.
-    pub fn start_path<R: rand::Rng + ?Sized>(&self, scratch: &mut ThresholdScratch, rng: &mut R) {
+    pub fn start_path(&self, scratch: &mut ThresholdScratch, draws: &mut ParamDraws) {
         for (item, state) in self.items.iter().zip(&mut scratch.states) {
             *state = PathState {
-                value: item.value.draw(rng),
+                value: draws.draw(&item.value),
                 ..PathState::default()
             };
         }

@@ -83,7 +83,7 @@ pub fn rows(s: &Scenario) -> Vec<Row> {
             Row {
                 path: leaf.path.clone(),
                 value: leaf.value.clone(),
-                unit: unit_of(s, &leaf.path),
+                unit: param_unit(s, &leaf.path),
                 source,
                 set_in: p
                     .inherited
@@ -97,7 +97,7 @@ pub fn rows(s: &Scenario) -> Vec<Row> {
 
 /// The unit recorded by validation for a path, or for its parent (a
 /// distribution's keys share their parameter's unit).
-fn unit_of(s: &Scenario, path: &str) -> String {
+pub fn param_unit(s: &Scenario, path: &str) -> String {
     let units = &s.provenance.units;
     let mut p = path;
     loop {

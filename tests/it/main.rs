@@ -33,6 +33,7 @@ mod deterministic;
 mod golden;
 mod hurdles;
 mod inherit;
+mod inputs;
 mod leftovers;
 mod market_direction;
 mod plausibility;

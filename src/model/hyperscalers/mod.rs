@@ -69,6 +69,7 @@ use super::compute::ComputePath;
 use super::metrics::{EventIds, EventState};
 use super::value::{Earnings, Fleet, QuarterFactors, ValueRates};
 use super::{MetricId, MetricRegistry};
+use crate::model::inputs::ParamDraws;
 use crate::process::DT_YEARS;
 use crate::scenario::Hyperscaler;
 use crate::scenario::companies::{HyperscalerNumbers, IndustryNumbers};
@@ -454,7 +455,7 @@ impl Hyperscalers {
     /// what a unit of compute earns at the start and `growth_dt`
     /// the quarterly demand growth expected in each regime.
     #[allow(clippy::too_many_arguments)]
-    pub fn start_path<G: rand::Rng + ?Sized>(
+    pub fn start_path(
         &self,
         paths: &mut [CompanyPath],
         cost_per_gw: f64,
@@ -462,13 +463,13 @@ impl Hyperscalers {
         gap_quarters: f64,
         start_earnings: Earnings,
         growth_dt: &[f64],
-        rng: &mut G,
+        draws: &mut ParamDraws,
     ) {
         let (new_compute, keep) = (market.per_gw[0], market.keep);
         for (c, st) in self.companies.iter().zip(paths.iter_mut()) {
-            st.p = c.samplers.map(|s| s.draw(rng));
+            st.p = c.samplers.map(|s| draws.draw(s));
             for (v, s) in st.regime.iter_mut().zip(&c.regime) {
-                *v = s.draw(rng);
+                *v = draws.draw(s);
             }
             let p = &st.p;
             st.life_quarters = ((p.useful_life_years * 4.0).round() as usize).max(1);
