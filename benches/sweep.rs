@@ -66,6 +66,7 @@ fn sweep_overhead(c: &mut Criterion) {
         threads: 1,
         sample_paths: 0,
         quantiles: Quantiles::All,
+        sensitivity: None,
     };
 
     let mut group = c.benchmark_group("sweep_overhead");

@@ -4,7 +4,8 @@
 //! `engine/base/Q quantiles/T threads/N paths`: a full `engine::run` of
 //! `scenarios/base.toml` (market, six companies, two labs, industry and
 //! three thresholds; streaming statistics included), with quantiles where
-//! `sim run` keeps them by default or everywhere (`--quantiles all`).
+//! `sim run` keeps them by default or everywhere (`--quantiles all`), and
+//! with the sensitivity sums `sim run` keeps (or without, to see their cost).
 //! `engine/quarters/1 thread/Q`: the same at 20 and at 80 quarters.
 //! `engine/market_only`: the same scenario with its market layer alone,
 //! for comparison. `model/no statistics`: the same paths through the model
@@ -66,6 +67,7 @@ fn config(paths: u64, seed: u64, threads: usize, quantiles: Quantiles) -> RunCon
         threads,
         sample_paths: 0,
         quantiles,
+        sensitivity: None,
     }
 }
 
@@ -79,19 +81,26 @@ fn engine_throughput(c: &mut Criterion) {
     let (model, seed) = base_model();
     let mut group = c.benchmark_group("engine/base");
     group.sample_size(10);
-    for (policy, threads, paths) in [
-        (QuantilePolicy::Default, 1, 8_192u64),
-        (QuantilePolicy::Default, 1, 32_768),
-        (QuantilePolicy::Default, 2, 8_192),
-        (QuantilePolicy::Default, 2, 32_768),
-        (QuantilePolicy::Default, 2, 131_072),
-        (QuantilePolicy::All, 1, 32_768),
+    let meta = sim::app::report_meta(&s, &model);
+    let plan = sim::output::sensitivity_plan(&meta).map(|p| p.spec);
+    for (policy, sensitivity, threads, paths) in [
+        (QuantilePolicy::Default, true, 1, 8_192u64),
+        (QuantilePolicy::Default, true, 1, 32_768),
+        (QuantilePolicy::Default, false, 1, 32_768),
+        (QuantilePolicy::Default, true, 2, 8_192),
+        (QuantilePolicy::Default, true, 2, 32_768),
+        (QuantilePolicy::Default, true, 2, 131_072),
+        (QuantilePolicy::All, true, 1, 32_768),
     ] {
         group.throughput(Throughput::Elements(paths));
-        let cfg = config(paths, seed, threads, quantiles(&s, &model, policy));
+        let cfg = RunConfig {
+            sensitivity: plan.clone().filter(|_| sensitivity),
+            ..config(paths, seed, threads, quantiles(&s, &model, policy))
+        };
+        let label = if sensitivity { "" } else { ", no sensitivity" };
         group.bench_with_input(
             BenchmarkId::new(
-                format!("{} quantiles/{threads} threads", policy.name()),
+                format!("{} quantiles{label}/{threads} threads", policy.name()),
                 paths,
             ),
             &cfg,

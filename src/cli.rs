@@ -52,7 +52,8 @@ pub enum Command {
 
 const RUN_HELP: &str = "\
 Writes into --out: summary.csv (every entity × metric × quarter: mean, std, quantiles),
-events.csv, breakeven.csv, thresholds.csv, threshold_timing.csv, manifest.json, and
+events.csv, breakeven.csv, thresholds.csv, threshold_timing.csv, sensitivity.csv (when
+the scenario has uncertain inputs: which drive each headline output), manifest.json, and
 paths.csv with --sample-paths; with --shard, partial.json and state.bin for sim merge.
 
 Examples:
@@ -166,6 +167,9 @@ pub struct RunArgs {
     /// Which cells report quantiles: `default` (every metric at each year end and the horizon; key, market and thresholded metrics every quarter) or `all` (every cell; about twice the run time).
     #[arg(long, value_enum, default_value_t = QuantilesArg::Default, value_name = "WHICH")]
     pub quantiles: QuantilesArg,
+    /// Skip sensitivity.csv (ranking the uncertain inputs by what they do to each headline output).
+    #[arg(long)]
+    pub no_sensitivity: bool,
     /// No progress bar and no summary on standard output.
     #[arg(long, short)]
     pub quiet: bool,

@@ -124,15 +124,24 @@ fn merge_run(
     let n_paths = parts[0].1.identity.paths;
     check_shapes(parts, &partials, n_paths)?;
     // Anything else inconsistent is in the files merge was given.
-    let quantiles = parts[0].1.identity.quantiles.cells(meta);
-    let (cells, samples) = engine::finish(
-        &meta.metrics,
-        meta.quarters.len(),
+    let identity = &parts[0].1.identity;
+    let cfg = engine::RunConfig {
         n_paths,
-        &quantiles,
-        partials,
-    )
-    .map_err(|e| {
+        seed: identity.seed,
+        antithetic: first.manifest.antithetic,
+        threads: 1,
+        sample_paths: identity.sample_paths,
+        quantiles: identity.quantiles.cells(meta),
+        sensitivity: identity
+            .sensitivity
+            .then(|| output::sensitivity_plan(meta).map(|p| p.spec))
+            .flatten(),
+    };
+    let engine::Finished {
+        cells,
+        samples,
+        sensitivity,
+    } = engine::finish(&meta.metrics, meta.quarters.len(), &cfg, partials).map_err(|e| {
         AppError::Input(format!(
             "the shards' partial results do not fit together: {e}; rerun the shards"
         ))
@@ -140,6 +149,7 @@ fn merge_run(
     let result = RunResult {
         cells,
         samples,
+        sensitivity,
         n_paths,
         threads,
         elapsed: Duration::from_secs_f64(seconds),

@@ -235,6 +235,7 @@ fn run_manifest(
         quantile_relative_error: crate::stats::histogram::RELATIVE_ERROR,
         quantiles,
         shards: 1,
+        sensitivity: false,
     }
 }
 

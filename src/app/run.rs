@@ -6,7 +6,7 @@ use super::{
 };
 use crate::cli::RunArgs;
 use crate::engine::{self, RunConfig};
-use crate::output::{self, QuantilePolicy, Report, is_headline_event};
+use crate::output::{self, Manifest, QuantilePolicy, Report, is_headline_event};
 use crate::progress::Progress;
 use crate::scenario;
 use crate::shard::partial::{self, Identity, PartialInfo, RunPart};
@@ -27,7 +27,13 @@ pub(super) fn run(args: &RunArgs) -> Result<(), AppError> {
         )));
     }
     let policy = QuantilePolicy::from(args.quantiles);
-    let quantiles = policy.cells(&report_meta(&loaded.scenario, &loaded.model));
+    let meta = report_meta(&loaded.scenario, &loaded.model);
+    let quantiles = policy.cells(&meta);
+    let sensitivity = if args.no_sensitivity {
+        None
+    } else {
+        output::sensitivity_plan(&meta).map(|p| p.spec)
+    };
     check_memory(&loaded.model, &quantiles, threads, args.sample_paths)?;
     let cfg = RunConfig {
         n_paths: sim.n_paths,
@@ -36,6 +42,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), AppError> {
         threads,
         sample_paths: args.sample_paths,
         quantiles,
+        sensitivity,
     };
     match args.shard {
         Some(shard) => run_shard(args, &loaded, &overrides, &cfg, shard),
@@ -62,6 +69,10 @@ fn run_whole(
         result.threads,
         seconds,
     );
+    let manifest = Manifest {
+        sensitivity: cfg.sensitivity.is_some(),
+        ..manifest
+    };
     let meta = report_meta(&loaded.scenario, &loaded.model);
     let report = Report {
         meta: &meta,
@@ -125,6 +136,7 @@ fn run_shard(
     );
     manifest.paths_per_second = (last_path - first_path) as f64 / seconds.max(1e-9);
     manifest.shards = shard.count;
+    manifest.sensitivity = cfg.sensitivity.is_some();
     let info = PartialInfo {
         format: partial::FORMAT,
         identity: Identity {
@@ -140,6 +152,7 @@ fn run_shard(
             points: None,
             shards: shard.count,
             quantiles: args.quantiles.into(),
+            sensitivity: cfg.sensitivity.is_some(),
         },
         shard,
         run: Some(RunPart {

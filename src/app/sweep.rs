@@ -168,6 +168,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
             threads: point_threads,
             sample_paths: 0,
             quantiles: quantiles_of(&meta, &columns),
+            sensitivity: None,
         };
         let seen = AtomicU64::new(0);
         let result = engine::run(&loaded.model, &cfg, &|done| {
@@ -276,6 +277,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
                 points: Some(points.len()),
                 shards: s.count,
                 quantiles: policy,
+                sensitivity: false,
             },
             shard: s,
             run: None,

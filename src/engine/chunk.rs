@@ -11,8 +11,10 @@
 //! results leave in cell order (metric-major), each cell's arithmetic
 //! untouched by the layout.
 
+use super::sensitivity::Prepared;
 use super::{CHUNK_PATHS, PathModel, Recorder, RunConfig, seeding};
 use crate::engine::MetricId;
+use crate::stats::sensitivity::SensSums;
 use crate::stats::{LogHistogram, Moments, RowSums};
 
 /// A worker thread's reusable state: model scratch, the histograms of the
@@ -34,6 +36,10 @@ pub(super) struct Worker<S> {
     /// The histogram cells' values of up to [`HISTOGRAM_BATCH`] paths,
     /// path-major.
     staged: Vec<f64>,
+    /// The chunk's sensitivity sums, when the run relates inputs to outputs.
+    sens: Option<SensSums>,
+    /// A path's sensitivity variables.
+    sens_values: Vec<f64>,
 }
 
 /// Paths whose histogram values are inserted together.
@@ -45,6 +51,7 @@ impl<S> Worker<S> {
         n_metrics: usize,
         n_quarters: usize,
         histogram_cells: Vec<usize>,
+        sens: Option<SensSums>,
     ) -> Worker<S> {
         let n_cells = n_metrics * n_quarters;
         let position = |cell: usize| (cell % n_quarters) * n_metrics + cell / n_quarters;
@@ -61,6 +68,8 @@ impl<S> Worker<S> {
             sums: RowSums::new(n_cells),
             rows: [vec![0.0; n_cells], vec![0.0; n_cells]],
             staged: Vec::new(),
+            sens,
+            sens_values: Vec::new(),
         }
     }
 }
@@ -69,12 +78,14 @@ impl<S> Worker<S> {
 pub(super) struct ChunkOutput {
     pub(super) moments: Vec<Moments>,
     pub(super) samples: Vec<f64>,
+    /// The chunk's sensitivity sums (empty without sensitivity).
+    pub(super) sens: Vec<f64>,
 }
 
 /// Writes one path's values into its row, quarter-major.
-struct RowRecorder<'a> {
-    n_metrics: usize,
-    row: &'a mut [f64],
+pub(super) struct RowRecorder<'a> {
+    pub(super) n_metrics: usize,
+    pub(super) row: &'a mut [f64],
 }
 
 impl Recorder for RowRecorder<'_> {
@@ -93,6 +104,7 @@ pub(super) fn run_chunk<M: PathModel>(
     cfg: &RunConfig,
     chunk: u64,
     worker: &mut Worker<M::Scratch>,
+    prepared: Option<&Prepared>,
 ) -> ChunkOutput {
     let Worker {
         scratch,
@@ -103,6 +115,8 @@ pub(super) fn run_chunk<M: PathModel>(
         rows,
         staged,
         positions,
+        sens,
+        sens_values,
         ..
     } = worker;
     let n_metrics = *n_metrics;
@@ -123,6 +137,9 @@ pub(super) fn run_chunk<M: PathModel>(
                 samples.extend(positions.iter().map(|&at| row[at]));
             }
             staged.extend(histogram_positions.iter().map(|&at| row[at]));
+            if let (Some(p), Some(s)) = (prepared, sens.as_mut()) {
+                p.push(row, sens_values, s);
+            }
         }
         if staged.len() >= HISTOGRAM_BATCH * histogram_positions.len() {
             insert_staged(staged, histograms);
@@ -141,6 +158,7 @@ pub(super) fn run_chunk<M: PathModel>(
     ChunkOutput {
         moments: sums.finish(end - start, cfg.antithetic, positions),
         samples,
+        sens: sens.as_mut().map(SensSums::take).unwrap_or_default(),
     }
 }
 

@@ -25,6 +25,20 @@ pub struct Block {
     pub level: u32,
     /// One per cell.
     pub moments: Vec<Moments>,
+    /// The sensitivity sums (empty when the run has none).
+    pub sens: Vec<f64>,
+}
+
+impl Block {
+    /// Merges `right`, the next block, into this one.
+    fn absorb(&mut self, right: &Block) {
+        for (l, r) in self.moments.iter_mut().zip(&right.moments) {
+            l.merge(r);
+        }
+        for (l, r) in self.sens.iter_mut().zip(&right.sens) {
+            *l += r;
+        }
+    }
 }
 
 impl Block {
@@ -84,9 +98,7 @@ impl Fold {
         {
             let right = self.stack.pop().expect("two blocks");
             let left = self.stack.last_mut().expect("two blocks");
-            for (l, r) in left.moments.iter_mut().zip(&right.moments) {
-                l.merge(r);
-            }
+            left.absorb(&right);
             left.level += 1;
         }
         Ok(())
@@ -98,20 +110,21 @@ impl Fold {
         self.stack
     }
 
-    /// The moments over everything pushed: the blocks merged from the
-    /// rightmost up, a fixed order for a given chunk count when the fold
-    /// started at chunk 0.
-    pub fn total(self, n_cells: usize) -> Vec<Moments> {
-        let mut acc: Option<Vec<Moments>> = None;
+    /// The moments and sensitivity sums over everything pushed: the
+    /// blocks merged from the rightmost up, a fixed order for a given
+    /// chunk count when the fold started at chunk 0.
+    pub fn total(self, n_cells: usize) -> (Vec<Moments>, Vec<f64>) {
+        let mut acc: Option<Block> = None;
         for mut block in self.stack.into_iter().rev() {
             if let Some(right) = acc {
-                for (l, r) in block.moments.iter_mut().zip(&right) {
-                    l.merge(r);
-                }
+                block.absorb(&right);
             }
-            acc = Some(block.moments);
+            acc = Some(block);
         }
-        acc.unwrap_or_else(|| vec![Moments::default(); n_cells])
+        acc.map_or_else(
+            || (vec![Moments::default(); n_cells], Vec::new()),
+            |b| (b.moments, b.sens),
+        )
     }
 }
 
@@ -157,6 +170,7 @@ mod tests {
             start: i,
             level: 0,
             moments: vec![m],
+            sens: vec![0.1 * i as f64],
         }
     }
 
@@ -178,8 +192,9 @@ mod tests {
                     }
                 }
                 let total = global.total(1);
-                assert_eq!(total[0].mean().to_bits(), whole[0].mean().to_bits());
-                assert_eq!(total[0].std().to_bits(), whole[0].std().to_bits());
+                assert_eq!(total.0[0].mean().to_bits(), whole.0[0].mean().to_bits());
+                assert_eq!(total.0[0].std().to_bits(), whole.0[0].std().to_bits());
+                assert_eq!(total.1[0].to_bits(), whole.1[0].to_bits());
             }
         }
     }

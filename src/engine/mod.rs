@@ -16,11 +16,14 @@
 mod chunk;
 pub mod fold;
 pub mod seeding;
+pub mod sensitivity;
 
 use crate::process::draws::PathRandom;
+use crate::stats::sensitivity::{Estimate, SensSums, estimates};
 use crate::stats::{CellSummary, LogHistogram, Moments};
 pub use fold::{Block, Fold, TilingError};
 use rayon::prelude::*;
+pub use sensitivity::SensitivitySpec;
 use std::ops::Range;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -102,6 +105,8 @@ pub struct RunConfig {
     pub sample_paths: u64,
     /// Which cells keep quantiles.
     pub quantiles: Quantiles,
+    /// Inputs and outputs to relate (global sensitivity); `None` for none.
+    pub sensitivity: Option<SensitivitySpec>,
 }
 
 /// Which cells keep a histogram, and so report quantiles. Every cell keeps
@@ -140,6 +145,8 @@ pub struct RunResult {
     pub cells: Vec<CellSummary>,
     /// Values of the first `sample_paths` paths, path-major, then cell.
     pub samples: Vec<f64>,
+    /// Every sensitivity measure, output by output (empty without).
+    pub sensitivity: Vec<Estimate>,
     pub n_paths: u64,
     pub threads: usize,
     pub elapsed: Duration,
@@ -230,16 +237,15 @@ pub fn run<M: PathModel>(
 ) -> Result<RunResult, EngineError> {
     let started = Instant::now();
     let (partial, threads) = run_range(model, cfg, 0..n_chunks(cfg.n_paths), progress)?;
-    let (cells, samples) = finish(
-        model.metrics(),
-        model.n_quarters(),
-        cfg.n_paths,
-        &cfg.quantiles,
-        vec![partial],
-    )?;
+    let Finished {
+        cells,
+        samples,
+        sensitivity,
+    } = finish(model.metrics(), model.n_quarters(), cfg, vec![partial])?;
     Ok(RunResult {
         cells,
         samples,
+        sensitivity,
         n_paths: cfg.n_paths,
         threads,
         elapsed: started.elapsed(),
@@ -289,6 +295,11 @@ fn collect_range<M: PathModel>(
     let histogram_cells = cfg
         .quantiles
         .histogram_cells(model.metrics(), model.n_quarters());
+    let prepared = cfg
+        .sensitivity
+        .as_ref()
+        .filter(|s| !s.layout().is_empty())
+        .map(|spec| sensitivity::Prepared::new(model, cfg, spec, threads));
     let workers: Vec<Mutex<chunk::Worker<M::Scratch>>> = (0..threads)
         .map(|_| {
             Mutex::new(chunk::Worker::new(
@@ -296,13 +307,14 @@ fn collect_range<M: PathModel>(
                 model.metrics().len(),
                 model.n_quarters(),
                 histogram_cells.clone(),
+                prepared.as_ref().map(|p| SensSums::new(p.layout)),
             ))
         })
         .collect();
     let run_one = |c: u64| {
         let me = rayon::current_thread_index().unwrap_or(0) % workers.len();
         let mut worker = workers[me].lock().unwrap_or_else(|p| p.into_inner());
-        chunk::run_chunk(model, cfg, c, &mut worker)
+        chunk::run_chunk(model, cfg, c, &mut worker, prepared.as_ref())
     };
 
     let mut fold = Fold::new(chunks.start);
@@ -323,6 +335,7 @@ fn collect_range<M: PathModel>(
                 start: c,
                 level: 0,
                 moments: out.moments,
+                sens: out.sens,
             })
             .expect("chunks arrive in order");
             samples.extend_from_slice(&out.samples);
@@ -359,25 +372,46 @@ fn sum_histograms(sets: impl Iterator<Item = Vec<LogHistogram>>) -> Option<Vec<L
     })
 }
 
-/// Combines the partials of every shard of a run of `n_paths` paths (in
-/// any order) into per-cell summaries and the sample paths' values; the
-/// cells `quantiles` names report quantiles. The partials' blocks must
-/// tile the run's chunks exactly. Fails on values the model should never
-/// produce (NaN, infinity).
+/// What [`finish`] gives back.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// One summary per cell, metric-major then quarter.
+    pub cells: Vec<CellSummary>,
+    /// The sample paths' values, path-major, then cell.
+    pub samples: Vec<f64>,
+    /// Every sensitivity measure (empty when `cfg.sensitivity` is `None`).
+    pub sensitivity: Vec<Estimate>,
+}
+
+/// Combines the partials of every shard of the run `cfg` describes (in
+/// any order) into per-cell summaries, the sample paths' values and the
+/// sensitivity measures; the cells `cfg.quantiles` names report
+/// quantiles. The partials' blocks must tile the run's chunks exactly.
+/// Fails on values the model should never produce (NaN, infinity).
 pub fn finish(
     metrics: &[MetricName],
     n_quarters: usize,
-    n_paths: u64,
-    quantiles: &Quantiles,
+    cfg: &RunConfig,
     mut partials: Vec<Partial>,
-) -> Result<(Vec<CellSummary>, Vec<f64>), EngineError> {
+) -> Result<Finished, EngineError> {
+    let (n_paths, quantiles) = (cfg.n_paths, &cfg.quantiles);
+    let layout = cfg
+        .sensitivity
+        .as_ref()
+        .map(|s| s.layout())
+        .filter(|l| !l.is_empty());
+    let sens_len = layout.map_or(0, |l| l.len());
     let n_cells = metrics.len() * n_quarters;
     partials.sort_by_key(|p| p.chunks.start);
     let mut fold = Fold::new(0);
     let mut histogram_sets = Vec::new();
     let mut samples = Vec::new();
     for p in partials {
-        if p.histograms.len() != n_cells || p.blocks.iter().any(|b| b.moments.len() != n_cells) {
+        if p.histograms.len() != n_cells
+            || p.blocks
+                .iter()
+                .any(|b| b.moments.len() != n_cells || b.sens.len() != sens_len)
+        {
             return Err(EngineError::Tiling(TilingError(format!(
                 "a partial for chunks {:?} has the wrong number of cells",
                 p.chunks
@@ -398,7 +432,7 @@ pub fn finish(
     }
     let histograms = sum_histograms(histogram_sets.into_iter())
         .unwrap_or_else(|| vec![LogHistogram::new(); n_cells]);
-    let moments = fold.total(n_cells);
+    let (moments, sens) = fold.total(n_cells);
     // A non-finite value shows as a non-finite mean (and a histogram's
     // non-finite count, where there is one). The earliest quarter is the
     // useful one to report.
@@ -448,7 +482,12 @@ pub fn finish(
             MetricKind::Indicator => CellSummary::indicator(m),
         })
         .collect();
-    Ok((cells, samples))
+    let sensitivity = layout.map_or_else(Vec::new, |l| estimates(l, &sens, cfg.antithetic));
+    Ok(Finished {
+        cells,
+        samples,
+        sensitivity,
+    })
 }
 
 #[cfg(test)]

@@ -27,6 +27,9 @@ pub struct Manifest {
     pub quantiles: super::QuantilePolicy,
     /// Shards the run was split into (`sim run --shard`, then `sim merge`).
     pub shards: u64,
+    /// Whether `sensitivity.csv` was computed (off with `--no-sensitivity`,
+    /// or when the scenario draws no parameter from a distribution).
+    pub sensitivity: bool,
 }
 
 impl Manifest {

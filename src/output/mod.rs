@@ -13,6 +13,7 @@ mod explain;
 mod manifest;
 mod paths_csv;
 mod quantile_rule;
+mod sensitivity;
 mod summary_csv;
 mod sweep_csv;
 mod thresholds_csv;
@@ -25,6 +26,7 @@ pub use explain::{EXPLAIN_COLUMNS, write_explain_csv, write_explain_text};
 pub use manifest::Manifest;
 pub use paths_csv::write_paths;
 pub use quantile_rule::{QuantilePolicy, sweep_cells};
+pub use sensitivity::{SensitivityPlan, sensitivity_plan, write_sensitivity};
 pub use summary_csv::write_summary;
 pub use sweep_csv::{
     SweepColumn, SweepManifest, is_headline_event, sweep_columns, sweep_header, sweep_values,
@@ -82,6 +84,11 @@ pub fn write_report(dir: &Path, report: &Report) -> io::Result<Vec<PathBuf>> {
     }
     if !report.meta.breakevens.is_empty() {
         staged.push(stage(dir, "breakeven.csv", |w| write_breakeven(w, report))?);
+    }
+    if !report.result.sensitivity.is_empty() {
+        staged.push(stage(dir, "sensitivity.csv", |w| {
+            write_sensitivity(w, report)
+        })?);
     }
     staged.push(stage(dir, "manifest.json", |w| report.manifest.write(w))?);
     commit_run(dir, staged)

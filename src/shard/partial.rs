@@ -37,6 +37,8 @@ pub struct Identity {
     pub shards: u64,
     /// Which cells report quantiles (`--quantiles`).
     pub quantiles: crate::output::QuantilePolicy,
+    /// Whether sensitivity sums are kept (not `--no-sensitivity`).
+    pub sensitivity: bool,
 }
 
 /// What a run shard adds.

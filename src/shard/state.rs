@@ -2,8 +2,9 @@
 //! bits in a small little-endian format, the same on every machine.
 //!
 //! Layout: magic `SIMSTATE`, format `u32`, cells `u64`, chunk range
-//! (`u64`, `u64`); blocks: count, then per block start `u64`, level `u32`
-//! and 7 × `u64` per cell ([`Moments::to_raw`]); per cell a histogram:
+//! (`u64`, `u64`); blocks: count, then per block start `u64`, level `u32`,
+//! 7 × `u64` per cell ([`Moments::to_raw`]) and the sensitivity sums
+//! (count `u64`, then `f64` bits); per cell a histogram:
 //! first key `i64`, non-finite count `u64`, length `u64`, counts as
 //! LEB128 varints;
 //! samples: count `u64`, then `f64` bits. Decoding checks every length
@@ -13,7 +14,7 @@ use crate::engine::{Block, Partial};
 use crate::stats::{LogHistogram, Moments};
 
 const MAGIC: &[u8; 8] = b"SIMSTATE";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Encodes a partial result.
 pub fn encode(p: &Partial) -> Vec<u8> {
@@ -31,6 +32,10 @@ pub fn encode(p: &Partial) -> Vec<u8> {
             for x in m.to_raw() {
                 out.extend_from_slice(&x.to_le_bytes());
             }
+        }
+        out.extend_from_slice(&(b.sens.len() as u64).to_le_bytes());
+        for x in &b.sens {
+            out.extend_from_slice(&x.to_bits().to_le_bytes());
         }
     }
     for h in &p.histograms {
@@ -131,10 +136,15 @@ pub fn decode(bytes: &[u8]) -> Result<Partial, String> {
                 Ok(Moments::from_raw(raw))
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let n_sens = r.len(8)?;
+        let sens = (0..n_sens)
+            .map(|_| r.u64().map(f64::from_bits))
+            .collect::<Result<Vec<_>, _>>()?;
         blocks.push(Block {
             start,
             level,
             moments,
+            sens,
         });
     }
     let mut histograms = Vec::with_capacity(n_cells);
@@ -178,11 +188,13 @@ mod tests {
                     start: 4,
                     level: 1,
                     moments: vec![m, Moments::default()],
+                    sens: vec![0.5, -3.0],
                 },
                 Block {
                     start: 6,
                     level: 0,
                     moments: vec![Moments::default(), m],
+                    sens: vec![1.0, 2.0],
                 },
             ],
             histograms: vec![h, LogHistogram::new()],

@@ -12,6 +12,7 @@
 pub mod histogram;
 pub mod moments;
 pub mod row_sums;
+pub mod sensitivity;
 
 pub use histogram::LogHistogram;
 pub use moments::Moments;

@@ -322,6 +322,7 @@ fn run_writes_tidy_csv_and_manifest_atomically() {
             "events.csv",
             "manifest.json",
             "paths.csv",
+            "sensitivity.csv",
             "summary.csv",
             "threshold_timing.csv",
             "thresholds.csv"

@@ -69,6 +69,7 @@ pub fn run(s: &Scenario, threads: usize) -> Run {
         threads,
         sample_paths: 0,
         quantiles: Quantiles::All,
+        sensitivity: None,
     };
     let result = engine::run(&model, &cfg, &|_| {}).unwrap();
     Run { model, result }
@@ -91,6 +92,7 @@ impl Samples {
             threads: 2,
             sample_paths: paths,
             quantiles: Quantiles::All,
+            sensitivity: None,
         };
         let result = engine::run(&model, &cfg, &|_| {}).unwrap();
         let n_cells = model.metrics().len() * model.n_quarters();

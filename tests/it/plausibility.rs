@@ -33,6 +33,7 @@ fn base_2026_capex_and_coreweave_revenue_sit_inside_the_reported_bands() {
         threads: 2,
         sample_paths: n,
         quantiles: Quantiles::All,
+        sensitivity: None,
     };
     let result = engine::run(&model, &cfg, &|_| {}).unwrap();
     let nq = model.n_quarters();

@@ -30,7 +30,7 @@ fn engine_results_identical_for_1_2_and_3_threads() {
 }
 
 #[test]
-fn summary_csv_byte_identical_across_threads_and_runs() {
+fn summary_and_sensitivity_byte_identical_across_threads_and_runs() {
     let dir = tempfile::tempdir().unwrap();
     for policy in ["default", "all"] {
         let mut outputs = Vec::new();
@@ -54,7 +54,8 @@ fn summary_csv_byte_identical_across_threads_and_runs() {
                 .current_dir(root())
                 .assert()
                 .success();
-            outputs.push(read(&out.join("summary.csv")));
+            let sensitivity = read(&out.join("sensitivity.csv"));
+            outputs.push(read(&out.join("summary.csv")) + &sensitivity);
         }
         assert_eq!(outputs[0], outputs[1], "{policy}: 1 thread vs 2 threads");
         assert_eq!(outputs[1], outputs[2], "{policy}: two runs with 2 threads");

@@ -76,6 +76,7 @@ proptest! {
             threads: 2,
             sample_paths: 0,
             quantiles: Quantiles::All,
+            sensitivity: None,
         };
         // Overflow is a clear bad-input error; a NaN would be a model bug.
         let result = engine::run(&model, &cfg, &|_| {});
