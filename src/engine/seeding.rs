@@ -39,6 +39,14 @@ pub fn path_random(seed: u64, path: u64, antithetic: bool) -> PathRandom {
     )
 }
 
+/// The generator of the parameter in place `index` of a path's draw order,
+/// from `base` (one number from the path's parameter stream): each
+/// parameter its own stream, so pinning one to a number (which draws
+/// nothing) leaves every other parameter's draw where it was.
+pub fn parameter_random(base: u64, index: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(mix64(base ^ mix64(index)))
+}
+
 /// The generator of a sweep's design (a Latin hypercube's strata and
 /// positions): its own purpose, so it shares no numbers with any path.
 pub fn design_random(seed: u64) -> Xoshiro256PlusPlus {

@@ -2,8 +2,8 @@
 //! run's inputs and outputs, the pilot that grades them, and the per-path
 //! feed of a chunk's sums ([`crate::stats::sensitivity`]).
 //!
-//! The pilot is the run's first [`pilot_paths`] paths (a sixteenth of the
-//! run, at least 256 and at most 4,096), simulated again in path order
+//! The pilot is the run's first [`pilot_paths`] paths (a sixty-fourth of
+//! the run, at least 256 and at most 2,048), simulated again in path order
 //! before the run: a function of the scenario, seed and path count alone,
 //! so every shard and thread count grades alike.
 
@@ -12,10 +12,10 @@ use crate::stats::sensitivity::{Grader, Layout, SensSums};
 use rayon::prelude::*;
 
 /// Paths in the pilot that grades the values of a run of `n_paths`: a
-/// sixteenth of them, at least 256 (or all) and at most 4,096, so it adds
-/// at most about 6 % to a run of more than 4,096 paths.
+/// sixty-fourth of them, at least 256 (or all) and at most 2,048, so it
+/// adds about 1.6 % to a run of more than 16,384 paths.
 pub fn pilot_paths(n_paths: u64) -> u64 {
-    (n_paths / 16).clamp(256, 4096).min(n_paths)
+    (n_paths / 64).clamp(256, 2048).min(n_paths)
 }
 
 /// What a run relates: each variable is the sum of some cells of a path

@@ -12,30 +12,41 @@
 
 use super::metrics::{MetricId, MetricRegistry};
 use crate::engine::Recorder;
+use crate::engine::seeding::parameter_random;
 use crate::scenario::Scenario;
 use crate::scenario::param::{Param, Sampler};
+use rand::Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// The entity uncertain inputs are recorded under.
 pub const INPUT_ENTITY: &str = "input";
 
-/// Draws parameters from the path's parameter stream and logs each value.
+/// Draws a path's parameters and logs each value. Each parameter draws
+/// from its own stream (by its place in the draw order), so a parameter
+/// pinned to a number leaves every other draw unchanged: runs that differ
+/// only in a pinned parameter keep common random numbers.
 pub struct ParamDraws<'a> {
-    rng: &'a mut Xoshiro256PlusPlus,
+    base: u64,
     log: &'a mut Vec<f64>,
 }
 
 impl<'a> ParamDraws<'a> {
-    /// Starts a path's draws; `log` is emptied.
-    pub fn new(rng: &'a mut Xoshiro256PlusPlus, log: &'a mut Vec<f64>) -> ParamDraws<'a> {
+    /// Starts a path's draws from its parameter stream; `log` is emptied.
+    pub fn new(rng: &mut Xoshiro256PlusPlus, log: &'a mut Vec<f64>) -> ParamDraws<'a> {
         log.clear();
-        ParamDraws { rng, log }
+        ParamDraws {
+            base: rng.next_u64(),
+            log,
+        }
     }
 
     /// Draws one parameter (a fixed one consumes no randomness).
     #[inline]
     pub fn draw(&mut self, sampler: &Sampler) -> f64 {
-        let v = sampler.draw(self.rng);
+        let v = match sampler {
+            Sampler::Fixed(v) => *v,
+            _ => sampler.draw(&mut parameter_random(self.base, self.log.len() as u64)),
+        };
         self.log.push(v);
         v
     }

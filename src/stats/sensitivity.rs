@@ -35,6 +35,8 @@ pub struct Grader {
     values: Vec<f64>,
     /// Each one's mid-rank share: (values below + half those equal) / n.
     grades: Vec<f64>,
+    /// The grade's slope from each value to the next.
+    slopes: Vec<f64>,
     /// The pilot's median, a shift that keeps Σy² well conditioned.
     centre: f64,
 }
@@ -54,9 +56,15 @@ impl Grader {
             i = j;
         }
         let centre = xs.get(xs.len() / 2).copied().unwrap_or(0.0);
+        let slopes = values
+            .windows(2)
+            .zip(grades.windows(2))
+            .map(|(v, g)| (g[1] - g[0]) / (v[1] - v[0]))
+            .collect();
         Grader {
             values,
             grades,
+            slopes,
             centre,
         }
     }
@@ -73,8 +81,7 @@ impl Grader {
         if v[k] == x || k == 0 {
             return self.grades[k];
         }
-        let t = (x - v[k - 1]) / (v[k] - v[k - 1]);
-        self.grades[k - 1] + t * (self.grades[k] - self.grades[k - 1])
+        self.grades[k - 1] + (x - v[k - 1]) * self.slopes[k - 1]
     }
 
     /// The pilot's median.
@@ -137,6 +144,8 @@ pub struct SensSums {
     layout: Layout,
     sums: Vec<f64>,
     grades: Vec<f64>,
+    /// The values the grades are of.
+    last: Vec<f64>,
     bins: Vec<usize>,
 }
 
@@ -146,6 +155,7 @@ impl SensSums {
             layout,
             sums: vec![0.0; layout.len()],
             grades: vec![0.0; layout.k + layout.m],
+            last: vec![f64::NAN; layout.k + layout.m],
             bins: vec![0; layout.k],
         }
     }
@@ -157,12 +167,18 @@ impl SensSums {
         let l = self.layout;
         let s = &mut self.sums;
         s[Layout::N] += 1.0;
-        for (v, (g, grader)) in inputs
+        // Both paths of an antithetic pair draw the same parameters: a
+        // value seen on the last path keeps its grade.
+        for ((v, last), (g, grader)) in inputs
             .iter()
             .chain(outputs)
+            .zip(&mut self.last)
             .zip(self.grades.iter_mut().zip(graders))
         {
-            *g = grader.grade(*v);
+            if v.to_bits() != last.to_bits() {
+                *g = grader.grade(*v);
+                *last = *v;
+            }
         }
         for (j, &g) in self.grades.iter().enumerate() {
             s[l.sg() + j] += g;
@@ -170,8 +186,9 @@ impl SensSums {
         }
         let (gx, gy) = self.grades.split_at(k);
         for i in 0..k {
-            let row = &mut s[l.sxx() + i * k..l.sxx() + (i + 1) * k];
-            for (r, &gj) in row.iter_mut().zip(gx) {
+            // The upper triangle (j ≥ i) of Σ gᵢ gⱼ.
+            let row = &mut s[l.sxx() + i * k + i..l.sxx() + (i + 1) * k];
+            for (r, &gj) in row.iter_mut().zip(&gx[i..]) {
                 *r += gx[i] * gj;
             }
             let b = ((gx[i] * BINS as f64) as usize).min(BINS - 1);
@@ -249,7 +266,10 @@ pub fn estimates(layout: Layout, sums: &[f64], pairs: bool) -> Vec<Estimate> {
     let design = n / units;
     let mean = |j: usize| sums[l.sg() + j] / n;
     let var = |j: usize| (sums[l.sgg() + j] / n - mean(j) * mean(j)).max(0.0);
-    let cov_xx = |i: usize, j: usize| sums[l.sxx() + i * k + j] / n - mean(i) * mean(j);
+    let cov_xx = |i: usize, j: usize| {
+        let (a, b) = (i.min(j), i.max(j));
+        sums[l.sxx() + a * k + b] / n - mean(a) * mean(b)
+    };
     let mut out = Vec::with_capacity(m * k * Measure::ALL.len());
     for o in 0..m {
         let cov_xy = |i: usize| sums[l.sxy() + o * k + i] / n - mean(i) * mean(k + o);

@@ -261,7 +261,7 @@ fn bad_designs_and_invalid_points_are_refused_before_anything_runs() {
     let base = std::fs::read_to_string(root().join("scenarios/base.toml")).unwrap();
     let line = 1 + base
         .lines()
-        .position(|l| l.starts_with("hazard = { value = "))
+        .position(|l| l.starts_with("hazard = { "))
         .expect("OpenAI's hazard in base.toml");
     assert!(
         e.contains(&format!("base.toml:{line}:10"))
