@@ -53,7 +53,8 @@ pub enum Command {
 const RUN_HELP: &str = "\
 Writes into --out: summary.csv (every entity × metric × quarter: mean, std, quantiles),
 events.csv, breakeven.csv, thresholds.csv, threshold_timing.csv, sensitivity.csv (when
-the scenario has uncertain inputs: which drive each headline output), manifest.json, and
+the scenario has uncertain inputs: which drive each headline output), charts/ (SVG),
+manifest.json, and
 paths.csv with --sample-paths; with --shard, partial.json and state.bin for sim merge.
 
 Examples:
@@ -170,6 +171,9 @@ pub struct RunArgs {
     /// Skip sensitivity.csv (ranking the uncertain inputs by what they do to each headline output).
     #[arg(long)]
     pub no_sensitivity: bool,
+    /// Skip charts/ (SVG fan charts, default and threshold curves, sensitivity tornados).
+    #[arg(long)]
+    pub no_charts: bool,
     /// No progress bar and no summary on standard output.
     #[arg(long, short)]
     pub quiet: bool,

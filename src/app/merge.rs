@@ -164,6 +164,7 @@ fn merge_run(
         result: &result,
         manifest: &manifest,
         sample_paths: manifest.sample_paths,
+        charts: true,
     };
     let written = output::write_report(out, &report)
         .map_err(|e| AppError::Io(format!("cannot write results to {}: {e}", out.display())))?;

@@ -79,6 +79,7 @@ fn run_whole(
         result: &result,
         manifest: &manifest,
         sample_paths: args.sample_paths,
+        charts: !args.no_charts,
     };
     let out_dir = args
         .out

@@ -193,6 +193,7 @@ pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
                 result: &result,
                 manifest: &manifest,
                 sample_paths: 0,
+                charts: false,
             };
             let dest = dir.path().join(i.to_string());
             output::write_report(&dest, &report)

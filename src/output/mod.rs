@@ -7,6 +7,7 @@
 
 mod atomic;
 pub mod cells;
+mod charts;
 pub mod compare;
 mod events_csv;
 mod explain;
@@ -60,10 +61,13 @@ pub struct Report<'a> {
     pub result: &'a RunResult,
     pub manifest: &'a Manifest,
     pub sample_paths: u64,
+    /// Whether to draw `charts/`.
+    pub charts: bool,
 }
 
 /// Writes `summary.csv`, `paths.csv` (when sample paths were kept), the
-/// threshold, event and break-even files (when the scenario has any) and
+/// threshold, event and break-even files (when the scenario has any),
+/// `sensitivity.csv` (when computed), `charts/` (when asked) and
 /// `manifest.json` into `dir`, creating it. Returns the files written.
 pub fn write_report(dir: &Path, report: &Report) -> io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
@@ -89,6 +93,11 @@ pub fn write_report(dir: &Path, report: &Report) -> io::Result<Vec<PathBuf>> {
         staged.push(stage(dir, "sensitivity.csv", |w| {
             write_sensitivity(w, report)
         })?);
+    }
+    if report.charts {
+        let folder = stage_dir(dir, "charts")?;
+        charts::write_charts(folder.path(), report)?;
+        staged.push(folder);
     }
     staged.push(stage(dir, "manifest.json", |w| report.manifest.write(w))?);
     commit_run(dir, staged)

@@ -319,6 +319,7 @@ fn run_writes_tidy_csv_and_manifest_atomically() {
         names,
         [
             "breakeven.csv",
+            "charts",
             "events.csv",
             "manifest.json",
             "paths.csv",

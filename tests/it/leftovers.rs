@@ -97,6 +97,7 @@ fn a_rerun_clears_what_a_killed_run_left_and_what_it_does_not_write() {
         names(&out),
         [
             "breakeven.csv",
+            "charts",
             "events.csv",
             "manifest.json",
             "my_notes.txt",

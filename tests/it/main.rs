@@ -1,5 +1,6 @@
 //! The integration tests, one binary. Modules:
 //! - `closed_pipe`: every command exits 0 when nobody reads its standard output.
+//! - `charts`: every chart is an SVG with its labels, identical across threads.
 //! - `cli`: the `sim` binary end to end, exit codes and error messages (golden stderr).
 //! - `compare`: `sim compare` shows each run's own figures; bad folders are located errors.
 //! - `credit_direction`: stress never helps the stressed (common random numbers).
@@ -24,6 +25,7 @@
 //! and reviewed like code. Slow tests run only with `SIM_SLOW_TESTS=1`.
 
 mod balance_sheets;
+mod charts;
 mod cli;
 mod closed_pipe;
 mod common;

@@ -65,7 +65,7 @@ fn a_sweep_point_is_byte_identical_to_sim_run_with_the_same_set() {
             "lab.OpenAI.hazard=0.05",
         ])
         // A sweep's points keep no sensitivity sums.
-        .args(["--no-sensitivity", "--quiet", "--out"])
+        .args(["--no-sensitivity", "--no-charts", "--quiet", "--out"])
         .arg(&run)
         .assert()
         .success();

@@ -1,0 +1,292 @@
+//! `charts/`: the pictures a run's reader looks at first, as SVG (plotters,
+//! no external program):
+//!
+//! - `fan_<metric>.svg`: a fan chart per key and market metric, Bank of
+//!   England style: the 5–95 % and 25–75 % bands and the median, by quarter;
+//! - `defaults.svg`, `distress.svg`: each entity's cumulative probability by
+//!   quarter;
+//! - `thresholds.svg`: each threshold's probability of a hit by each quarter;
+//! - `sensitivity_<output>.svg`: a tornado per headline output, its inputs'
+//!   rank correlations, largest first (when there is a `sensitivity.csv`).
+//!
+//! Every chart is a function of the run's numbers alone, so the files are
+//! byte-identical wherever `summary.csv` is.
+
+use super::{Report, ReportMeta, SensitivityPlan, sensitivity_plan};
+use crate::engine::MetricKind;
+use crate::quarter::Quarter;
+use crate::stats::sensitivity::Measure;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::io;
+use std::path::Path;
+
+const SIZE: (u32, u32) = (900, 500);
+const FONT: &str = "sans-serif";
+/// Inputs a tornado shows.
+const TORNADO_BARS: usize = 12;
+
+fn fail<E: std::fmt::Display>(e: E) -> io::Error {
+    io::Error::other(format!("drawing a chart: {e}"))
+}
+
+/// Writes every chart of `report` into `dir`; returns their names.
+pub fn write_charts(dir: &Path, report: &Report) -> io::Result<Vec<String>> {
+    let meta = report.meta;
+    let mut names = Vec::new();
+    for (i, m) in fan_metrics(meta) {
+        let name = format!("fan_{}.svg", slug(&format!("{}.{}", m.0, m.1)));
+        fan(&dir.join(&name), report, i)?;
+        names.push(name);
+    }
+    for (file, event, title) in [
+        (
+            "defaults.svg",
+            "default",
+            "Probability of default by each quarter",
+        ),
+        (
+            "distress.svg",
+            "distress",
+            "Probability of distress by each quarter",
+        ),
+    ] {
+        let series: Vec<(String, usize)> = meta
+            .events
+            .iter()
+            .filter(|e| e.event == event)
+            .map(|e| (e.entity.clone(), e.by))
+            .collect();
+        if !series.is_empty() {
+            curves(&dir.join(file), report, title, &series)?;
+            names.push(file.to_string());
+        }
+    }
+    if !meta.thresholds.is_empty() {
+        let series: Vec<(String, usize)> = meta
+            .thresholds
+            .iter()
+            .map(|t| (t.name.clone(), t.hit_by))
+            .collect();
+        curves(
+            &dir.join("thresholds.svg"),
+            report,
+            "Probability each threshold is met by each quarter",
+            &series,
+        )?;
+        names.push("thresholds.svg".to_string());
+    }
+    if !report.result.sensitivity.is_empty()
+        && let Some(plan) = sensitivity_plan(meta)
+    {
+        for (o, (output, quarter)) in plan.outputs.iter().enumerate() {
+            let name = format!("sensitivity_{}.svg", slug(output));
+            tornado(&dir.join(&name), report, &plan, o, output, quarter)?;
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
+/// The metrics with a fan chart: every market metric and the key metrics
+/// (those keep quantiles in every quarter), as (index, (entity, metric)).
+fn fan_metrics(meta: &ReportMeta) -> Vec<(usize, (&str, &str))> {
+    meta.metrics
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| {
+            m.kind == MetricKind::Value && (m.entity == "market" || meta.key_metrics.contains(i))
+        })
+        .map(|(i, m)| (i, (m.entity.as_str(), m.metric.as_str())))
+        .collect()
+}
+
+/// A file-name-safe form of a name.
+fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The quarter at an axis position, labelled at each year's first quarter
+/// (and the first) so labels never overlap.
+fn quarter_label(quarters: &[Quarter], x: f64) -> String {
+    let i = x.round();
+    if (x - i).abs() > 1e-9 || i < 0.0 {
+        return String::new();
+    }
+    match quarters.get(i as usize) {
+        Some(q) if i == 0.0 || q.to_string().ends_with("Q1") => q.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Pads a range so a flat series still gets an axis.
+fn padded(lo: f64, hi: f64) -> (f64, f64) {
+    let span = (hi - lo).abs().max(hi.abs().max(lo.abs()) * 1e-3).max(1e-9);
+    (lo - 0.05 * span, hi + 0.05 * span)
+}
+
+fn area(path: &Path) -> DrawingArea<SVGBackend<'_>, Shift> {
+    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE).ok();
+    root
+}
+
+fn fan(path: &Path, report: &Report, metric: usize) -> io::Result<()> {
+    let meta = report.meta;
+    let m = &meta.metrics[metric];
+    let nq = meta.quarters.len();
+    let cells = &report.result.cells[metric * nq..(metric + 1) * nq];
+    let bands: Vec<[f64; 5]> = cells
+        .iter()
+        .map(|c| c.quantiles.unwrap_or([c.mean; 5]))
+        .collect();
+    let lo = bands.iter().map(|b| b[0]).fold(f64::INFINITY, f64::min);
+    let hi = bands.iter().map(|b| b[4]).fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = padded(lo, hi);
+    let root = area(path);
+    let title = format!("{}.{}: median and 50 % / 90 % bands", m.entity, m.metric);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FONT, 22))
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0f64..(nq.max(2) - 1) as f64, lo..hi)
+        .map_err(fail)?;
+    chart
+        .configure_mesh()
+        .x_labels(nq.max(2))
+        .x_label_formatter(&|x| quarter_label(&meta.quarters, *x))
+        .y_desc(&m.unit)
+        .x_desc("quarter (end)")
+        .light_line_style(WHITE)
+        .draw()
+        .map_err(fail)?;
+    for ((low, high), shade) in [((0, 4), 0.18), ((1, 3), 0.40)] {
+        let mut points: Vec<(f64, f64)> = (0..nq).map(|q| (q as f64, bands[q][high])).collect();
+        points.extend((0..nq).rev().map(|q| (q as f64, bands[q][low])));
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                points,
+                RGBColor(200, 30, 30).mix(shade).filled(),
+            )))
+            .map_err(fail)?;
+    }
+    chart
+        .draw_series(LineSeries::new(
+            (0..nq).map(|q| (q as f64, bands[q][2])),
+            RGBColor(140, 0, 0).stroke_width(2),
+        ))
+        .map_err(fail)?;
+    root.present().map_err(fail)
+}
+
+/// One line per series of an indicator's mean by quarter, on [0, 1].
+fn curves(path: &Path, report: &Report, title: &str, series: &[(String, usize)]) -> io::Result<()> {
+    let meta = report.meta;
+    let nq = meta.quarters.len();
+    let root = area(path);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FONT, 22))
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..(nq.max(2) - 1) as f64, 0f64..1f64)
+        .map_err(fail)?;
+    chart
+        .configure_mesh()
+        .x_labels(nq.max(2))
+        .x_label_formatter(&|x| quarter_label(&meta.quarters, *x))
+        .y_desc("probability")
+        .x_desc("quarter (end)")
+        .draw()
+        .map_err(fail)?;
+    for (k, (name, metric)) in series.iter().enumerate() {
+        let colour = Palette99::pick(k).to_rgba();
+        let cells = &report.result.cells[metric * nq..(metric + 1) * nq];
+        chart
+            .draw_series(LineSeries::new(
+                cells.iter().enumerate().map(|(q, c)| (q as f64, c.mean)),
+                colour.stroke_width(2),
+            ))
+            .map_err(fail)?
+            .label(name.clone())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(fail)?;
+    root.present().map_err(fail)
+}
+
+/// The inputs' rank correlations with output `o`, largest first.
+fn tornado(
+    path: &Path,
+    report: &Report,
+    plan: &SensitivityPlan,
+    o: usize,
+    output: &str,
+    quarter: &str,
+) -> io::Result<()> {
+    let per_output = plan.inputs.len() * Measure::ALL.len();
+    let rows = &report.result.sensitivity[o * per_output..(o + 1) * per_output];
+    let mut bars: Vec<(String, f64)> = rows
+        .iter()
+        .filter(|e| e.measure == Measure::Spearman && e.value.is_finite())
+        .map(|e| (plan.inputs[e.input].0.clone(), e.value))
+        .collect();
+    bars.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
+    bars.truncate(TORNADO_BARS);
+    let n = bars.len().max(1);
+    let root = area(path);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(format!("What moves {output} ({quarter})"), (FONT, 20))
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(300)
+        .build_cartesian_2d(-1f64..1f64, (0..n - 1).into_segmented())
+        .map_err(fail)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n)
+        .y_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => bars
+                .get(n - 1 - i)
+                .map_or(String::new(), |(name, _)| name.clone()),
+            _ => String::new(),
+        })
+        .x_desc("rank correlation with the output (Spearman)")
+        .draw()
+        .map_err(fail)?;
+    chart
+        .draw_series(bars.iter().enumerate().map(|(k, (_, v))| {
+            let row = n - 1 - k;
+            let colour = if *v >= 0.0 {
+                RGBColor(40, 90, 170)
+            } else {
+                RGBColor(200, 60, 40)
+            };
+            let (a, b) = if *v >= 0.0 { (0.0, *v) } else { (*v, 0.0) };
+            Rectangle::new(
+                [
+                    (a, SegmentValue::Exact(row)),
+                    (b, SegmentValue::Exact(row + 1)),
+                ],
+                colour.filled(),
+            )
+        }))
+        .map_err(fail)?;
+    root.present().map_err(fail)
+}
