@@ -31,6 +31,9 @@ pub enum Command {
     /// Run a scenario over a grid or Latin hypercube of parameter values; write sweep.csv.
     #[command(after_help = SWEEP_HELP)]
     Sweep(SweepArgs),
+    /// Swing each uncertain input to its p10 and p90, the others at their median; rank the swings.
+    #[command(after_help = TORNADO_HELP)]
+    Tornado(TornadoArgs),
     /// Combine the folders of `--shard K/N` runs or sweeps into the unsharded output.
     #[command(after_help = MERGE_HELP)]
     Merge(MergeArgs),
@@ -61,6 +64,17 @@ Examples:
   sim run scenarios/base.toml
   sim run scenarios/base.toml --paths 20000 --set market.gpu_price.drift=-0.4 --out out/deflation
   sim run scenarios/base.toml --shard 0/4 --out out/shard0";
+
+const TORNADO_HELP: &str = "\
+Writes into --out: sweep.csv (point 0 with every uncertain input at its median; points
+2i+1 and 2i+2 with input i at its p10 and p90), tornado.csv (per headline output and input:
+the output at low, base and high, the swing and a bound on its standard error, ranked) and
+charts/tornado_<output>.svg. Every point uses the same seed (common random numbers).
+
+Examples:
+  sim tornado scenarios/base.toml --paths 20000
+  sim tornado scenarios/base.toml --range market.demand.growth=0.3:0.8 --range industry.price.slack_exponent=2:4
+  sim tornado scenarios/base.toml --shard 0/2 --out t0   (then sim merge t0 t1 --out t; sim tornado scenarios/base.toml --from t)";
 
 const VALIDATE_HELP: &str = "\
 Writes nothing; prints the resolved parameters, or with --resolved the merged TOML of a
@@ -213,6 +227,39 @@ pub struct SweepArgs {
     /// Run only the points of shard K of N (point i goes to shard i mod N), for `sim merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// No progress bar and no summary on standard output.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TornadoArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Swing only these inputs, to LO and HI (repeatable), e.g. market.demand.growth=0.3:0.8.
+    #[arg(long = "range", value_name = "PATH=LO:HI")]
+    pub range: Vec<Axis>,
+    /// Paths per point (overrides simulation.paths).
+    #[arg(long, value_name = "N")]
+    pub paths: Option<u64>,
+    /// Master seed, the same for every point (overrides simulation.seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Override a scenario value by dotted path, at every point (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// Output folder [default: out/<scenario-stem>-tornado/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Run only shard K of N of the points (a sweep's shard, for `sim merge`).
+    #[arg(long, value_name = "K/N", conflicts_with = "from")]
+    pub shard: Option<Shard>,
+    /// Run nothing: read the merged sweep.csv in DIR and write tornado.csv and charts there.
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
     /// Worker threads [default: one per core]. Results do not depend on it.
     #[arg(long, value_name = "T")]
     pub threads: Option<usize>,

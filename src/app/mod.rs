@@ -7,6 +7,7 @@ mod inspect;
 mod merge;
 mod run;
 mod sweep;
+mod tornado;
 
 use crate::cli::{Cli, Command};
 use crate::engine::{self, MetricKind, PathModel};
@@ -70,6 +71,7 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Tornado(args) => tornado::tornado(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Validate(args) => inspect::validate(&args),
         Command::Explain(args) => inspect::explain(&args),

@@ -33,12 +33,21 @@ const CRN: &str = "every point runs with the same seed and path streams (path i 
 const LIST_INVALID: usize = 20;
 
 pub(super) fn sweep(args: &SweepArgs) -> Result<(), AppError> {
+    run_design(args, None)
+}
+
+/// Runs a sweep of `given` (or of the design `args` and the scenario
+/// describe) and writes its outputs into the sweep's folder.
+pub(super) fn run_design(args: &SweepArgs, given: Option<Design>) -> Result<(), AppError> {
     let started = Instant::now();
     let base_overrides = run_overrides(&args.set, args.paths, args.seed);
     let text = scenario::read_text(&args.scenario)?;
     let base = load(&args.scenario, &text, &base_overrides)?;
     super::inspect::print_warnings(&base.scenario);
-    let design = design(args, base.scenario.sweep.as_ref())?;
+    let design = match given {
+        Some(d) => d,
+        None => design(args, base.scenario.sweep.as_ref())?,
+    };
     for axis in &design.axes {
         if args.set.iter().any(|o| o.path == axis.path) {
             return Err(AppError::Input(format!(
@@ -307,12 +316,14 @@ fn design(args: &SweepArgs, table: Option<&Design>) -> Result<Design, AppError> 
         return Ok(Design {
             axes: args.vary.clone(),
             lhs: args.lhs,
+            list: None,
         });
     }
     match table {
         Some(d) => Ok(Design {
             axes: d.axes.clone(),
             lhs: args.lhs.or(d.lhs),
+            list: None,
         }),
         None => Err(AppError::Input(format!(
             "nothing to sweep: give --vary PATH=VALUES (e.g. --vary lab.OpenAI.hazard=0.02:0.2:10), or add a [sweep] table to {} (see docs/scenario.md)",

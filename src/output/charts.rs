@@ -290,3 +290,89 @@ fn tornado(
         .map_err(fail)?;
     root.present().map_err(fail)
 }
+
+/// `tornado_<output>.svg` for each output of a one-at-a-time tornado: the
+/// output with each input at its low (red) and high (blue) value, around
+/// the base (the line), the largest swings on top.
+pub fn write_swing_charts(
+    dir: &Path,
+    table: &[super::SwingOutput],
+    inputs: &[super::SwingInput],
+) -> io::Result<()> {
+    for o in table {
+        if !o.base.is_finite() {
+            continue;
+        }
+        let mut order = o.ranked();
+        order.truncate(TORNADO_BARS);
+        let n = order.len().max(1);
+        let (mut lo, mut hi) = (o.base, o.base);
+        for &i in &order {
+            let (l, h, _, _) = o.swings[i];
+            for v in [l, h].into_iter().filter(|v| v.is_finite()) {
+                (lo, hi) = (lo.min(v), hi.max(v));
+            }
+        }
+        let (lo, hi) = padded(lo, hi);
+        let path = dir.join(format!("tornado_{}.svg", slug(&o.name)));
+        let root = area(&path);
+        let label = |i: usize| {
+            let x = &inputs[i];
+            format!(
+                "{} ({} / {})",
+                x.path,
+                crate::number::significant(x.low, 3),
+                crate::number::significant(x.high, 3)
+            )
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "{}: input at p10 (red) / p90 (blue), others at median",
+                    o.name
+                ),
+                (FONT, 18),
+            )
+            .margin(15)
+            .x_label_area_size(45)
+            .y_label_area_size(330)
+            .build_cartesian_2d(lo..hi, (0..n - 1).into_segmented())
+            .map_err(fail)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n)
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(r) => {
+                    order.get(n - 1 - r).map_or(String::new(), |&i| label(i))
+                }
+                _ => String::new(),
+            })
+            .x_desc(format!(
+                "{} (base {})",
+                o.name,
+                crate::number::significant(o.base, 4)
+            ))
+            .draw()
+            .map_err(fail)?;
+        let bars = order.iter().enumerate().flat_map(|(k, &i)| {
+            let row = n - 1 - k;
+            let (l, h, _, _) = o.swings[i];
+            [(l, RGBColor(200, 60, 40)), (h, RGBColor(40, 90, 170))]
+                .into_iter()
+                .filter(|(v, _)| v.is_finite())
+                .map(move |(v, colour)| {
+                    Rectangle::new(
+                        [
+                            (o.base.min(v), SegmentValue::Exact(row)),
+                            (o.base.max(v), SegmentValue::Exact(row + 1)),
+                        ],
+                        colour.mix(0.8).filled(),
+                    )
+                })
+        });
+        chart.draw_series(bars).map_err(fail)?;
+        root.present().map_err(fail)?;
+    }
+    Ok(())
+}

@@ -18,10 +18,12 @@ mod sensitivity;
 mod summary_csv;
 mod sweep_csv;
 mod thresholds_csv;
+mod tornado;
 
 pub use atomic::{
     OUTPUT_NAMES, Staged, commit, commit_run, remove_staged_on_signal, stage, stage_dir,
 };
+pub use charts::write_swing_charts;
 pub use events_csv::{BreakevenInfo, EventInfo, write_breakeven, write_events};
 pub use explain::{EXPLAIN_COLUMNS, write_explain_csv, write_explain_text};
 pub use manifest::Manifest;
@@ -34,6 +36,7 @@ pub use sweep_csv::{
     write_table,
 };
 pub use thresholds_csv::{ThresholdInfo, write_threshold_timing, write_thresholds};
+pub use tornado::{SwingInput, SwingOutput, swing_table, write_swings};
 
 use crate::engine::{MetricName, RunResult};
 use crate::quarter::Quarter;

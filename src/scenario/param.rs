@@ -210,6 +210,68 @@ impl Dist {
         }
     }
 
+    /// The `p`-quantile (0 < p < 1): the value a share `p` of draws fall
+    /// at or below (for a discrete law, the smallest value reaching `p`).
+    pub fn quantile(&self, p: f64) -> f64 {
+        use statrs::distribution::{
+            Beta as SBeta, ContinuousCDF, LogNormal as SLog, Normal as SNormal,
+        };
+        let beta = |a: f64, b: f64| SBeta::new(a, b).map_or(f64::NAN, |d| d.inverse_cdf(p));
+        match self {
+            Dist::Normal { mean, sd } if *sd == 0.0 => *mean,
+            Dist::Normal { mean, sd } => {
+                SNormal::new(*mean, *sd).map_or(f64::NAN, |d| d.inverse_cdf(p))
+            }
+            Dist::Lognormal { mu, sigma } if *sigma == 0.0 => mu.exp(),
+            Dist::Lognormal { mu, sigma } => {
+                SLog::new(*mu, *sigma).map_or(f64::NAN, |d| d.inverse_cdf(p))
+            }
+            Dist::Uniform { min, max } => min + p * (max - min),
+            Dist::Triangular {
+                min: a,
+                mode: c,
+                max: b,
+            } => {
+                if p < (c - a) / (b - a) {
+                    a + (p * (b - a) * (c - a)).sqrt()
+                } else {
+                    b - ((1.0 - p) * (b - a) * (b - c)).sqrt()
+                }
+            }
+            Dist::Pert {
+                min,
+                mode,
+                max,
+                shape,
+            } => {
+                let r = max - min;
+                min + r * beta(
+                    1.0 + shape * (mode - min) / r,
+                    1.0 + shape * (max - mode) / r,
+                )
+            }
+            Dist::Beta {
+                alpha,
+                beta: b,
+                min,
+                max,
+            } => min + (max - min) * beta(*alpha, *b),
+            Dist::Discrete { values, weights } => {
+                let w = normalised_weights(values.len(), weights);
+                let mut pairs: Vec<(f64, f64)> = values.iter().copied().zip(w).collect();
+                pairs.sort_by(|x, y| x.0.total_cmp(&y.0));
+                let mut total = 0.0;
+                for (v, w) in &pairs {
+                    total += w;
+                    if total >= p - 1e-12 {
+                        return *v;
+                    }
+                }
+                pairs.last().map_or(f64::NAN, |x| x.0)
+            }
+        }
+    }
+
     fn check(&self) -> Result<(), String> {
         let name = self.name();
         let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
@@ -475,6 +537,54 @@ mod tests {
                 .to_string()
                 .contains("sdd")
         );
+    }
+
+    /// Quantiles against closed forms and a large sample.
+    #[test]
+    fn quantiles_match_closed_forms_and_draws() {
+        let q = |s: &str, p: f64| match parse(s).unwrap() {
+            Param::Dist(d) => d.quantile(p),
+            Param::Fixed(_) => unreachable!(),
+        };
+        let near = |a: f64, b: f64, tol: f64| assert!((a - b).abs() <= tol, "{a} vs {b}");
+        near(
+            q(r#"{ dist = "uniform", min = 2, max = 4 }"#, 0.1),
+            2.2,
+            1e-12,
+        );
+        near(
+            q(r#"{ dist = "normal", mean = 1, sd = 2 }"#, 0.9),
+            1.0 + 2.0 * 1.2815515655446004,
+            1e-9,
+        );
+        near(
+            q(
+                r#"{ dist = "triangular", min = 0, mode = 1, max = 1 }"#,
+                0.25,
+            ),
+            0.5,
+            1e-12,
+        );
+        near(
+            q(r#"{ dist = "discrete", values = [3, 1, 2] }"#, 0.5),
+            2.0,
+            0.0,
+        );
+        // PERT(0, 0.5, 1) is Beta(3, 3), symmetric about 0.5.
+        near(
+            q(r#"{ dist = "pert", min = 0, mode = 0.5, max = 1 }"#, 0.5),
+            0.5,
+            1e-9,
+        );
+        // Against 200,000 draws of an asymmetric PERT.
+        let s = r#"{ dist = "pert", min = 0.1, mode = 0.3, max = 0.8 }"#;
+        let sampler = parse(s).unwrap().sampler();
+        let mut rng = <rand_xoshiro::Xoshiro256PlusPlus as rand::SeedableRng>::seed_from_u64(5);
+        let mut xs: Vec<f64> = (0..200_000).map(|_| sampler.draw(&mut rng)).collect();
+        xs.sort_by(f64::total_cmp);
+        for p in [0.1, 0.5, 0.9] {
+            near(q(s, p), xs[(p * 200_000.0) as usize], 0.003);
+        }
     }
 
     #[test]

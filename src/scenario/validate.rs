@@ -299,7 +299,11 @@ impl Validator<'_> {
             }
             *n.get_ref() as usize
         });
-        Design { axes, lhs }
+        Design {
+            axes,
+            lhs,
+            list: None,
+        }
     }
 
     fn hurdles(&mut self, raw: &[raw::RawHurdle]) -> Vec<Hurdle> {

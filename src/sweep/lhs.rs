@@ -74,6 +74,7 @@ mod tests {
             let design = Design {
                 axes: axes.clone(),
                 lhs: Some(n),
+                list: None,
             };
             let points = design.expand(10_000, &mut rng).unwrap();
             assert_eq!(points.len(), n);
@@ -100,6 +101,7 @@ mod tests {
             let design = Design {
                 axes: vec![spec.parse().unwrap()],
                 lhs: Some(5),
+                list: None,
             };
             let e = design.expand(100, &mut rng).unwrap_err();
             assert!(e.contains("LO:HI"), "{e}");
@@ -107,6 +109,7 @@ mod tests {
         let design = Design {
             axes: vec!["a.x=0:1".parse().unwrap()],
             lhs: Some(500),
+            list: None,
         };
         assert!(design.expand(100, &mut rng).unwrap_err().contains("cap"));
     }

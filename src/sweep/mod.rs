@@ -205,19 +205,31 @@ fn split_list(spec: &str) -> Vec<String> {
     out
 }
 
-/// What to run: the axes and, for a Latin hypercube, its number of points.
+/// What to run: the axes and, for a Latin hypercube, its number of
+/// points; or an explicit list of points over the axes (a one-at-a-time
+/// tornado's design), each a value per axis.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Design {
     pub axes: Vec<Axis>,
     pub lhs: Option<usize>,
+    pub list: Option<Vec<Vec<String>>>,
 }
 
 impl fmt::Display for Design {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         let axes: Vec<String> = self.axes.iter().map(|a| a.to_string()).collect();
-        match self.lhs {
-            Some(n) => write!(f, "Latin hypercube of {n} points over {}", axes.join(" ")),
-            None => write!(f, "grid over {}", axes.join(" ")),
+        match (&self.list, self.lhs) {
+            (Some(points), _) => {
+                let paths: Vec<&str> = self.axes.iter().map(|a| a.path.as_str()).collect();
+                write!(
+                    f,
+                    "list of {} points over {}",
+                    points.len(),
+                    paths.join(" ")
+                )
+            }
+            (None, Some(n)) => write!(f, "Latin hypercube of {n} points over {}", axes.join(" ")),
+            (None, None) => write!(f, "grid over {}", axes.join(" ")),
         }
     }
 }
@@ -241,6 +253,15 @@ impl Design {
                     a.path
                 ));
             }
+        }
+        if let Some(points) = &self.list {
+            if points.len() > cap {
+                return Err(format!(
+                    "{} points are above the cap of {cap} points; raise --max-points",
+                    points.len()
+                ));
+            }
+            return Ok(points.clone());
         }
         if let Some(n) = self.lhs {
             if n == 0 {
@@ -302,7 +323,12 @@ mod tests {
             .iter()
             .map(|s| s.parse::<Axis>())
             .collect::<Result<Vec<_>, _>>()?;
-        Design { axes, lhs: None }.expand(DEFAULT_MAX_POINTS, &mut rng())
+        Design {
+            axes,
+            lhs: None,
+            list: None,
+        }
+        .expand(DEFAULT_MAX_POINTS, &mut rng())
     }
 
     #[test]
