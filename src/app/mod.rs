@@ -290,6 +290,7 @@ pub fn report_meta(scenario: &scenario::Scenario, model: &Economy) -> ReportMeta
         })
         .collect();
     ReportMeta {
+        assumptions: assumptions(scenario),
         quarters: scenario.simulation.quarters(),
         metrics,
         thresholds,
@@ -297,6 +298,51 @@ pub fn report_meta(scenario: &scenario::Scenario, model: &Economy) -> ReportMeta
         breakevens,
         key_metrics,
     }
+}
+
+/// The scenario's uncertain inputs with their sources, for `report.html`.
+fn assumptions(scenario: &scenario::Scenario) -> Vec<crate::output::Assumption> {
+    use crate::scenario::explain::{Origin, rows};
+    let uncertain: Vec<String> = crate::model::inputs::scenario_params(scenario)
+        .into_iter()
+        .filter(|(_, p)| !p.is_fixed())
+        .map(|(k, _)| k)
+        .collect();
+    rows(scenario)
+        .into_iter()
+        .filter(|r| uncertain.contains(&r.path))
+        .map(|r| {
+            let (source, urls) = match &r.source {
+                Origin::Fact(f) => (
+                    format!("fact {}: {} ({})", f.id, f.source_title, f.as_of),
+                    vec![f.source_url.clone()],
+                ),
+                Origin::Derived { how, from } => (
+                    format!(
+                        "derived: {how} (from {})",
+                        from.iter()
+                            .map(|f| f.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    from.iter().map(|f| f.source_url.clone()).collect(),
+                ),
+                Origin::Assumption(why) => (format!("assumption: {why}"), Vec::new()),
+                Origin::Unchecked(id) => (format!("fact {id}"), Vec::new()),
+                Origin::Override => ("set on the command line".to_string(), Vec::new()),
+                Origin::None => (String::new(), Vec::new()),
+            };
+            let mut urls = urls;
+            urls.dedup();
+            crate::output::Assumption {
+                key: r.path,
+                value: r.value.replace(" ,}", " }"),
+                unit: r.unit,
+                source,
+                urls,
+            }
+        })
+        .collect()
 }
 
 /// Builds the model; a threshold on a metric nobody records is bad input,

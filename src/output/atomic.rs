@@ -21,7 +21,7 @@ static STAGED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// Every name `sim` writes into an output folder (run, shard, sweep,
 /// merge); [`commit_run`] removes those the committing run does not write,
 /// and nothing else.
-pub const OUTPUT_NAMES: [&str; 14] = [
+pub const OUTPUT_NAMES: [&str; 15] = [
     "summary.csv",
     "events.csv",
     "breakeven.csv",
@@ -35,6 +35,7 @@ pub const OUTPUT_NAMES: [&str; 14] = [
     "sensitivity.csv",
     "tornado.csv",
     "charts",
+    "report.html",
     "points",
 ];
 

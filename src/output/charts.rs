@@ -30,14 +30,22 @@ fn fail<E: std::fmt::Display>(e: E) -> io::Error {
     io::Error::other(format!("drawing a chart: {e}"))
 }
 
-/// Writes every chart of `report` into `dir`; returns their names.
-pub fn write_charts(dir: &Path, report: &Report) -> io::Result<Vec<String>> {
+/// Writes every chart of `report` into `dir`; returns (name, SVG) of each.
+pub fn write_charts(dir: &Path, report: &Report) -> io::Result<Vec<(String, String)>> {
+    let charts = draw_charts(report)?;
+    for (name, svg) in &charts {
+        std::fs::write(dir.join(name), svg)?;
+    }
+    Ok(charts)
+}
+
+/// Every chart of `report`, as (file name, SVG).
+pub fn draw_charts(report: &Report) -> io::Result<Vec<(String, String)>> {
     let meta = report.meta;
     let mut names = Vec::new();
     for (i, m) in fan_metrics(meta) {
         let name = format!("fan_{}.svg", slug(&format!("{}.{}", m.0, m.1)));
-        fan(&dir.join(&name), report, i)?;
-        names.push(name);
+        names.push((name, render(|s| fan(s, report, i))?));
     }
     for (file, event, title) in [
         (
@@ -58,8 +66,10 @@ pub fn write_charts(dir: &Path, report: &Report) -> io::Result<Vec<String>> {
             .map(|e| (e.entity.clone(), e.by))
             .collect();
         if !series.is_empty() {
-            curves(&dir.join(file), report, title, &series)?;
-            names.push(file.to_string());
+            names.push((
+                file.to_string(),
+                render(|s| curves(s, report, title, &series))?,
+            ));
         }
     }
     if !meta.thresholds.is_empty() {
@@ -68,21 +78,21 @@ pub fn write_charts(dir: &Path, report: &Report) -> io::Result<Vec<String>> {
             .iter()
             .map(|t| (t.name.clone(), t.hit_by))
             .collect();
-        curves(
-            &dir.join("thresholds.svg"),
-            report,
-            "Probability each threshold is met by each quarter",
-            &series,
-        )?;
-        names.push("thresholds.svg".to_string());
+        let title = "Probability each threshold is met by each quarter";
+        names.push((
+            "thresholds.svg".to_string(),
+            render(|s| curves(s, report, title, &series))?,
+        ));
     }
     if !report.result.sensitivity.is_empty()
         && let Some(plan) = sensitivity_plan(meta)
     {
         for (o, (output, quarter)) in plan.outputs.iter().enumerate() {
             let name = format!("sensitivity_{}.svg", slug(output));
-            tornado(&dir.join(&name), report, &plan, o, output, quarter)?;
-            names.push(name);
+            names.push((
+                name,
+                render(|s| tornado(s, report, &plan, o, output, quarter))?,
+            ));
         }
     }
     Ok(names)
@@ -133,13 +143,20 @@ fn padded(lo: f64, hi: f64) -> (f64, f64) {
     (lo - 0.05 * span, hi + 0.05 * span)
 }
 
-fn area(path: &Path) -> DrawingArea<SVGBackend<'_>, Shift> {
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+fn area(svg: &mut String) -> DrawingArea<SVGBackend<'_>, Shift> {
+    let root = SVGBackend::with_string(svg, SIZE).into_drawing_area();
     root.fill(&WHITE).ok();
     root
 }
 
-fn fan(path: &Path, report: &Report, metric: usize) -> io::Result<()> {
+/// Draws one chart into a string.
+fn render(draw: impl FnOnce(&mut String) -> io::Result<()>) -> io::Result<String> {
+    let mut svg = String::new();
+    draw(&mut svg)?;
+    Ok(svg)
+}
+
+fn fan(svg: &mut String, report: &Report, metric: usize) -> io::Result<()> {
     let meta = report.meta;
     let m = &meta.metrics[metric];
     let nq = meta.quarters.len();
@@ -151,7 +168,7 @@ fn fan(path: &Path, report: &Report, metric: usize) -> io::Result<()> {
     let lo = bands.iter().map(|b| b[0]).fold(f64::INFINITY, f64::min);
     let hi = bands.iter().map(|b| b[4]).fold(f64::NEG_INFINITY, f64::max);
     let (lo, hi) = padded(lo, hi);
-    let root = area(path);
+    let root = area(svg);
     let title = format!("{}.{}: median and 50 % / 90 % bands", m.entity, m.metric);
     let mut chart = ChartBuilder::on(&root)
         .caption(title, (FONT, 22))
@@ -189,10 +206,15 @@ fn fan(path: &Path, report: &Report, metric: usize) -> io::Result<()> {
 }
 
 /// One line per series of an indicator's mean by quarter, on [0, 1].
-fn curves(path: &Path, report: &Report, title: &str, series: &[(String, usize)]) -> io::Result<()> {
+fn curves(
+    svg: &mut String,
+    report: &Report,
+    title: &str,
+    series: &[(String, usize)],
+) -> io::Result<()> {
     let meta = report.meta;
     let nq = meta.quarters.len();
-    let root = area(path);
+    let root = area(svg);
     let mut chart = ChartBuilder::on(&root)
         .caption(title, (FONT, 22))
         .margin(15)
@@ -232,7 +254,7 @@ fn curves(path: &Path, report: &Report, title: &str, series: &[(String, usize)])
 
 /// The inputs' rank correlations with output `o`, largest first.
 fn tornado(
-    path: &Path,
+    svg: &mut String,
     report: &Report,
     plan: &SensitivityPlan,
     o: usize,
@@ -249,7 +271,7 @@ fn tornado(
     bars.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
     bars.truncate(TORNADO_BARS);
     let n = bars.len().max(1);
-    let root = area(path);
+    let root = area(svg);
     let mut chart = ChartBuilder::on(&root)
         .caption(format!("What moves {output} ({quarter})"), (FONT, 20))
         .margin(15)
@@ -314,8 +336,8 @@ pub fn write_swing_charts(
             }
         }
         let (lo, hi) = padded(lo, hi);
-        let path = dir.join(format!("tornado_{}.svg", slug(&o.name)));
-        let root = area(&path);
+        let mut svg = String::new();
+        let root = area(&mut svg);
         let label = |i: usize| {
             let x = &inputs[i];
             format!(
@@ -373,6 +395,9 @@ pub fn write_swing_charts(
         });
         chart.draw_series(bars).map_err(fail)?;
         root.present().map_err(fail)?;
+        drop(chart);
+        drop(root);
+        std::fs::write(dir.join(format!("tornado_{}.svg", slug(&o.name))), svg)?;
     }
     Ok(())
 }

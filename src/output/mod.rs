@@ -14,6 +14,7 @@ mod explain;
 mod manifest;
 mod paths_csv;
 mod quantile_rule;
+mod report_html;
 mod sensitivity;
 mod summary_csv;
 mod sweep_csv;
@@ -56,6 +57,23 @@ pub struct ReportMeta {
     pub breakevens: Vec<BreakevenInfo>,
     /// Metric indices whose horizon quantiles head a sweep's table.
     pub key_metrics: Vec<usize>,
+    /// The scenario's uncertain inputs, for `report.html`.
+    #[serde(default)]
+    pub assumptions: Vec<Assumption>,
+}
+
+/// An uncertain input as the scenario states it, with its source.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Assumption {
+    /// Its key path (`market.demand.growth`).
+    pub key: String,
+    /// The distribution as written.
+    pub value: String,
+    pub unit: String,
+    /// `fact …`, `derived: …` or `assumption: …`.
+    pub source: String,
+    /// The web addresses of the facts it rests on.
+    pub urls: Vec<String>,
 }
 
 /// Everything a run writes, by reference.
@@ -70,7 +88,8 @@ pub struct Report<'a> {
 
 /// Writes `summary.csv`, `paths.csv` (when sample paths were kept), the
 /// threshold, event and break-even files (when the scenario has any),
-/// `sensitivity.csv` (when computed), `charts/` (when asked) and
+/// `sensitivity.csv` (when computed), `charts/` and `report.html` (when
+/// asked) and
 /// `manifest.json` into `dir`, creating it. Returns the files written.
 pub fn write_report(dir: &Path, report: &Report) -> io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
@@ -99,8 +118,11 @@ pub fn write_report(dir: &Path, report: &Report) -> io::Result<Vec<PathBuf>> {
     }
     if report.charts {
         let folder = stage_dir(dir, "charts")?;
-        charts::write_charts(folder.path(), report)?;
+        let drawn = charts::write_charts(folder.path(), report)?;
         staged.push(folder);
+        staged.push(stage(dir, "report.html", |w| {
+            report_html::write_report_html(w, report, &drawn)
+        })?);
     }
     staged.push(stage(dir, "manifest.json", |w| report.manifest.write(w))?);
     commit_run(dir, staged)

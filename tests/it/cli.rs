@@ -323,6 +323,7 @@ fn run_writes_tidy_csv_and_manifest_atomically() {
             "events.csv",
             "manifest.json",
             "paths.csv",
+            "report.html",
             "sensitivity.csv",
             "summary.csv",
             "threshold_timing.csv",

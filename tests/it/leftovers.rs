@@ -101,6 +101,7 @@ fn a_rerun_clears_what_a_killed_run_left_and_what_it_does_not_write() {
             "events.csv",
             "manifest.json",
             "my_notes.txt",
+            "report.html",
             "sensitivity.csv",
             "summary.csv",
             "threshold_timing.csv",

@@ -5,6 +5,7 @@
 //! - `compare`: `sim compare` shows each run's own figures; bad folders are located errors.
 //! - `credit_direction`: stress never helps the stressed (common random numbers).
 //! - `golden`: `summary.csv` of the shipped scenarios at a fixed seed (and the base under `--quantiles all`).
+//! - `report`: report.html is self-contained and complete; with SIM_BROWSER_TESTS=1 it renders in Chromium.
 //! - `reproducibility`: byte-identical output across thread counts and runs.
 //! - `robustness`: mutated scenarios never panic; accepted ones run to finite output.
 //! - `statistics`: closed forms the Monte Carlo must reproduce within 4 standard errors.
@@ -43,6 +44,7 @@ mod plausibility;
 mod provenance;
 mod quantile_rule;
 mod quantiles;
+mod report;
 mod reproducibility;
 mod robustness;
 mod schema;
