@@ -1,28 +1,15 @@
 //! `charts/`: every chart a run promises is an SVG holding its labels,
 //! and the folder is byte-identical for 1 and 2 threads.
 
-use crate::common::root;
+use crate::common::run_base_into;
 use crate::shards::files;
-use assert_cmd::Command;
-use std::path::Path;
-
-fn run(out: &Path, threads: &str) {
-    Command::cargo_bin("sim")
-        .unwrap()
-        .args(["run", "scenarios/base.toml", "--paths", "4096", "--quiet"])
-        .args(["--threads", threads, "--out"])
-        .arg(out)
-        .current_dir(root())
-        .assert()
-        .success();
-}
 
 #[test]
 fn charts_are_svg_with_their_labels_and_identical_across_threads() {
     let tmp = tempfile::tempdir().unwrap();
     let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
-    run(&one, "1");
-    run(&two, "2");
+    run_base_into(&one, "1");
+    run_base_into(&two, "2");
     let charts = files(&one.join("charts"));
     assert_eq!(charts, files(&two.join("charts")), "1 vs 2 threads");
     let text = |name: &str| {

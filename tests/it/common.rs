@@ -190,6 +190,18 @@ pub fn golden(name: &str, actual: &str) {
     );
 }
 
+/// `sim run` of the base scenario, 4,096 paths on `threads` threads, into `out`.
+pub fn run_base_into(out: &Path, threads: &str) {
+    assert_cmd::Command::cargo_bin("sim")
+        .unwrap()
+        .args(["run", "scenarios/base.toml", "--paths", "4096", "--quiet"])
+        .args(["--threads", threads, "--out"])
+        .arg(out)
+        .current_dir(root())
+        .assert()
+        .success();
+}
+
 /// Runs a command that must succeed and returns its standard output.
 pub fn succeeds(cmd: &mut assert_cmd::Command) -> String {
     let out = cmd.assert().success().get_output().stdout.clone();

@@ -4,27 +4,14 @@
 //! opened in headless Chromium, which must render it without a console
 //! error (install: `apt-get install chromium`).
 
-use crate::common::{read, root};
-use assert_cmd::Command;
-use std::path::Path;
-
-fn run(out: &Path, threads: &str) {
-    Command::cargo_bin("sim")
-        .unwrap()
-        .args(["run", "scenarios/base.toml", "--paths", "4096", "--quiet"])
-        .args(["--threads", threads, "--out"])
-        .arg(out)
-        .current_dir(root())
-        .assert()
-        .success();
-}
+use crate::common::{read, run_base_into};
 
 #[test]
 fn the_report_is_self_contained_and_says_what_it_must() {
     let tmp = tempfile::tempdir().unwrap();
     let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
-    run(&one, "1");
-    run(&two, "2");
+    run_base_into(&one, "1");
+    run_base_into(&two, "2");
     let html = read(&one.join("report.html"));
     assert_eq!(html, read(&two.join("report.html")), "1 vs 2 threads");
     for banned in ["<script", "<link", "src=\"http", "<iframe", "@import"] {
@@ -59,7 +46,7 @@ fn the_report_renders_in_a_browser() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("r");
-    run(&out, "2");
+    run_base_into(&out, "2");
     let page = format!("file://{}", out.join("report.html").display());
     let shot = tmp.path().join("report.png");
     let browser = std::process::Command::new("chromium")
