@@ -336,7 +336,7 @@ fn assumptions(scenario: &scenario::Scenario) -> Vec<crate::output::Assumption> 
             urls.dedup();
             crate::output::Assumption {
                 key: r.path,
-                value: r.value.replace(" ,}", " }"),
+                value: r.value,
                 unit: r.unit,
                 source,
                 urls,

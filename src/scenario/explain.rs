@@ -82,7 +82,9 @@ pub fn rows(s: &Scenario) -> Vec<Row> {
             };
             Row {
                 path: leaf.path.clone(),
-                value: leaf.value.clone(),
+                // A citation lifted from the end of a distribution table
+                // leaves its comma in the text (offsets are kept); not shown.
+                value: leaf.value.replace(" ,}", " }"),
                 unit: param_unit(s, &leaf.path),
                 source,
                 set_in: p

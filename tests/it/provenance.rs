@@ -155,6 +155,8 @@ fn explain_prints_value_unit_and_source() {
         "threshold.JPMorgan $650B hurdle.metric = \"industry.end_user_ai_revenue\"\n    tests the end-user layer:",
         "threshold.Sequoia's question answered.metric = \"industry.sequoia_coverage\"\n    tests the end-user layer:",
         "threshold.Required revenue covered.metric = \"industry.revenue_coverage\"\n    tests the provider layer:",
+        // A range, shown as written (without the comma its lifted citation left).
+        "industry.price.slack_exponent = { dist = \"pert\", min = 2.0, mode = 3.0, max = 4.0 }  [exponent]\n    assumption: price falls slowly",
     ] {
         assert!(
             text.contains(expected),
