@@ -241,7 +241,8 @@ fn run_manifest(
     }
 }
 
-/// What the writers need besides the numbers.
+/// What the writers need besides the numbers (without the inputs' sources;
+/// see [`report_meta_with_sources`]).
 pub fn report_meta(scenario: &scenario::Scenario, model: &Economy) -> ReportMeta {
     let thresholds = scenario
         .thresholds
@@ -290,13 +291,24 @@ pub fn report_meta(scenario: &scenario::Scenario, model: &Economy) -> ReportMeta
         })
         .collect();
     ReportMeta {
-        assumptions: assumptions(scenario),
+        assumptions: Vec::new(),
         quarters: scenario.simulation.quarters(),
         metrics,
         thresholds,
         events,
         breakevens,
         key_metrics,
+    }
+}
+
+/// [`report_meta`] with the scenario's uncertain inputs and their sources,
+/// which only `report.html` reads: a run (or its shard, which carries them
+/// to `sim merge`) builds them once; a sweep's points, which draw no page,
+/// skip the few milliseconds their sources take to resolve.
+pub fn report_meta_with_sources(scenario: &scenario::Scenario, model: &Economy) -> ReportMeta {
+    ReportMeta {
+        assumptions: assumptions(scenario),
+        ..report_meta(scenario, model)
     }
 }
 

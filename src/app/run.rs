@@ -1,7 +1,7 @@
 //! `sim run`: one scenario's Monte Carlo, whole or one shard of it.
 
 use super::{
-    AppError, Loaded, check_memory, default_out_dir, load, report_meta, run_manifest,
+    AppError, Loaded, check_memory, default_out_dir, load, report_meta_with_sources, run_manifest,
     run_overrides, say, sha256_hex, threads_flag,
 };
 use crate::cli::RunArgs;
@@ -27,7 +27,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), AppError> {
         )));
     }
     let policy = QuantilePolicy::from(args.quantiles);
-    let meta = report_meta(&loaded.scenario, &loaded.model);
+    let meta = report_meta_with_sources(&loaded.scenario, &loaded.model);
     let quantiles = policy.cells(&meta);
     let sensitivity = if args.no_sensitivity {
         None
@@ -45,8 +45,8 @@ pub(super) fn run(args: &RunArgs) -> Result<(), AppError> {
         sensitivity,
     };
     match args.shard {
-        Some(shard) => run_shard(args, &loaded, &overrides, &cfg, shard),
-        None => run_whole(args, &loaded, &overrides, &cfg),
+        Some(shard) => run_shard(args, &loaded, &overrides, &cfg, meta, shard),
+        None => run_whole(args, &loaded, &overrides, &cfg, &meta),
     }
 }
 
@@ -55,6 +55,7 @@ fn run_whole(
     loaded: &Loaded,
     overrides: &[scenario::Override],
     cfg: &RunConfig,
+    meta: &output::ReportMeta,
 ) -> Result<(), AppError> {
     let progress = Progress::new(cfg.n_paths, args.quiet);
     let result = engine::run(&loaded.model, cfg, &|done| progress.set(done))?;
@@ -73,9 +74,8 @@ fn run_whole(
         sensitivity: cfg.sensitivity.is_some(),
         ..manifest
     };
-    let meta = report_meta(&loaded.scenario, &loaded.model);
     let report = Report {
-        meta: &meta,
+        meta,
         result: &result,
         manifest: &manifest,
         sample_paths: args.sample_paths,
@@ -113,6 +113,7 @@ fn run_shard(
     loaded: &Loaded,
     overrides: &[scenario::Override],
     cfg: &RunConfig,
+    meta: output::ReportMeta,
     shard: Shard,
 ) -> Result<(), AppError> {
     let started = Instant::now();
@@ -158,7 +159,7 @@ fn run_shard(
         shard,
         run: Some(RunPart {
             manifest,
-            meta: report_meta(&loaded.scenario, &loaded.model),
+            meta,
             chunks: [chunks.start, chunks.end],
             state_sha256: sha256_hex(&state),
         }),

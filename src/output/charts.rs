@@ -261,15 +261,15 @@ fn tornado(
     output: &str,
     quarter: &str,
 ) -> io::Result<()> {
-    let per_output = plan.inputs.len() * Measure::ALL.len();
-    let rows = &report.result.sensitivity[o * per_output..(o + 1) * per_output];
-    let mut bars: Vec<(String, f64)> = rows
-        .iter()
-        .filter(|e| e.measure == Measure::Spearman && e.value.is_finite())
-        .map(|e| (plan.inputs[e.input].0.clone(), e.value))
+    let rows = plan.of_output(o, &report.result.sensitivity);
+    let spearman = |i: usize| rows[i * Measure::ALL.len()].value;
+    let bars: Vec<(String, f64)> = plan
+        .ranked(rows)
+        .into_iter()
+        .filter(|&i| spearman(i).is_finite())
+        .take(TORNADO_BARS)
+        .map(|i| (plan.inputs[i].0.clone(), spearman(i)))
         .collect();
-    bars.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
-    bars.truncate(TORNADO_BARS);
     let n = bars.len().max(1);
     let root = area(svg);
     let mut chart = ChartBuilder::on(&root)

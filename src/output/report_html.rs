@@ -123,15 +123,15 @@ pub fn write_report_html(
             w,
             "<table><tr><th>output</th><th>top drivers (Spearman ρ)</th></tr>"
         )?;
-        let per_output = plan.inputs.len() * Measure::ALL.len();
         for (o, (output, quarter)) in plan.outputs.iter().enumerate() {
-            let rows = &report.result.sensitivity[o * per_output..(o + 1) * per_output];
-            let mut top: Vec<(usize, f64)> = rows
-                .iter()
-                .filter(|e| e.measure == Measure::Spearman && e.value.is_finite())
-                .map(|e| (e.input, e.value))
+            let rows = plan.of_output(o, &report.result.sensitivity);
+            let spearman = |i: usize| rows[i * Measure::ALL.len()].value;
+            let top: Vec<(usize, f64)> = plan
+                .ranked(rows)
+                .into_iter()
+                .map(|i| (i, spearman(i)))
+                .filter(|(_, r)| r.is_finite())
                 .collect();
-            top.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
             let words: Vec<String> = top
                 .iter()
                 .take(3)

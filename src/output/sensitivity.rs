@@ -15,7 +15,7 @@
 
 use super::{Report, ReportMeta, fmt_f64};
 use crate::engine::SensitivitySpec;
-use crate::stats::sensitivity::Measure;
+use crate::stats::sensitivity::{Estimate, Measure};
 use std::io::{self, Write};
 
 /// What a run relates, with the names `sensitivity.csv` gives each part.
@@ -26,6 +26,28 @@ pub struct SensitivityPlan {
     pub outputs: Vec<(String, String)>,
     /// `(name, kind)` of each input: `parameter` or `driver`.
     pub inputs: Vec<(String, &'static str)>,
+}
+
+impl SensitivityPlan {
+    /// Output `o`'s estimates: input by input, each input's measures in
+    /// [`Measure::ALL`] order.
+    pub fn of_output<'a>(&self, o: usize, all: &'a [Estimate]) -> &'a [Estimate] {
+        let per_output = self.inputs.len() * Measure::ALL.len();
+        &all[o * per_output..(o + 1) * per_output]
+    }
+
+    /// The inputs of one output's estimates (from [`Self::of_output`]) by
+    /// the size of their rank correlation, largest first; undefined ones
+    /// (a constant output) last, in input order.
+    pub fn ranked(&self, rows: &[Estimate]) -> Vec<usize> {
+        let size = |i: usize| {
+            let r = rows[i * Measure::ALL.len()].value.abs();
+            if r.is_nan() { -1.0 } else { r }
+        };
+        let mut order: Vec<usize> = (0..self.inputs.len()).collect();
+        order.sort_by(|&a, &b| size(b).total_cmp(&size(a)).then(a.cmp(&b)));
+        order
+    }
 }
 
 /// The entity whose metrics are the drawn parameters.
@@ -105,20 +127,9 @@ pub fn write_sensitivity(w: &mut dyn Write, report: &Report) -> io::Result<()> {
     csv.write_record([
         "output", "quarter", "input", "kind", "rank", "measure", "value", "se",
     ])?;
-    let estimates = &report.result.sensitivity;
-    let k = plan.inputs.len();
-    let per_output = k * Measure::ALL.len();
     for (o, (output, quarter)) in plan.outputs.iter().enumerate() {
-        let rows = &estimates[o * per_output..(o + 1) * per_output];
-        let spearman = |i: usize| rows[i * Measure::ALL.len()].value;
-        let mut order: Vec<usize> = (0..k).collect();
-        // Undefined correlations (a constant output) go last, in input order.
-        let size = |i: usize| {
-            let r = spearman(i).abs();
-            if r.is_nan() { -1.0 } else { r }
-        };
-        order.sort_by(|&a, &b| size(b).total_cmp(&size(a)).then(a.cmp(&b)));
-        for (rank, &i) in order.iter().enumerate() {
+        let rows = plan.of_output(o, &report.result.sensitivity);
+        for (rank, &i) in plan.ranked(rows).iter().enumerate() {
             let (input, kind) = &plan.inputs[i];
             for e in &rows[i * Measure::ALL.len()..(i + 1) * Measure::ALL.len()] {
                 if e.measure == Measure::PartialRank && *kind == "driver" {

@@ -180,24 +180,10 @@ impl Dist {
                 mode: c,
                 max: b,
             } => (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0,
-            Dist::Pert {
-                min,
-                mode,
-                max,
-                shape,
-            } => {
-                // PERT is min + (max - min) · Beta(α, β) with α = 1 + shape·(mode-min)/(max-min).
-                let r = max - min;
-                let a = 1.0 + shape * (mode - min) / r;
-                let b = 1.0 + shape * (max - mode) / r;
-                r * r * a * b / ((a + b).powi(2) * (a + b + 1.0))
+            Dist::Pert { .. } | Dist::Beta { .. } => {
+                let (a, b, min, max) = self.as_beta().expect("a beta law");
+                (max - min).powi(2) * a * b / ((a + b).powi(2) * (a + b + 1.0))
             }
-            Dist::Beta {
-                alpha: a,
-                beta: b,
-                min,
-                max,
-            } => (max - min).powi(2) * a * b / ((a + b).powi(2) * (a + b + 1.0)),
             Dist::Discrete { values, weights } => {
                 let w = normalised_weights(values.len(), weights);
                 let m: f64 = values.iter().zip(&w).map(|(v, p)| v * p).sum();
@@ -207,6 +193,34 @@ impl Dist {
                     .map(|(v, p)| p * (v - m).powi(2))
                     .sum()
             }
+        }
+    }
+
+    /// A PERT or beta law as (α, β, min, max) of `min + (max − min) ·
+    /// Beta(α, β)`; PERT's α = 1 + shape · (mode − min) / (max − min).
+    fn as_beta(&self) -> Option<(f64, f64, f64, f64)> {
+        match *self {
+            Dist::Pert {
+                min,
+                mode,
+                max,
+                shape,
+            } => {
+                let r = max - min;
+                Some((
+                    1.0 + shape * (mode - min) / r,
+                    1.0 + shape * (max - mode) / r,
+                    min,
+                    max,
+                ))
+            }
+            Dist::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } => Some((alpha, beta, min, max)),
+            _ => None,
         }
     }
 
@@ -238,24 +252,10 @@ impl Dist {
                     b - ((1.0 - p) * (b - a) * (b - c)).sqrt()
                 }
             }
-            Dist::Pert {
-                min,
-                mode,
-                max,
-                shape,
-            } => {
-                let r = max - min;
-                min + r * beta(
-                    1.0 + shape * (mode - min) / r,
-                    1.0 + shape * (max - mode) / r,
-                )
+            Dist::Pert { .. } | Dist::Beta { .. } => {
+                let (a, b, min, max) = self.as_beta().expect("a beta law");
+                min + (max - min) * beta(a, b)
             }
-            Dist::Beta {
-                alpha,
-                beta: b,
-                min,
-                max,
-            } => min + (max - min) * beta(*alpha, *b),
             Dist::Discrete { values, weights } => {
                 let w = normalised_weights(values.len(), weights);
                 let mut pairs: Vec<(f64, f64)> = values.iter().copied().zip(w).collect();
