@@ -34,6 +34,9 @@ pub enum Command {
     /// Swing each uncertain input to its p10 and p90, the others at their median; rank the swings.
     #[command(after_help = TORNADO_HELP)]
     Tornado(TornadoArgs),
+    /// First-order and total Sobol indices of each headline output (a pick-freeze design of N rows).
+    #[command(after_help = SENSITIVITY_HELP)]
+    Sensitivity(SensitivityArgs),
     /// Combine the folders of `--shard K/N` runs or sweeps into the unsharded output.
     #[command(after_help = MERGE_HELP)]
     Merge(MergeArgs),
@@ -75,6 +78,23 @@ Examples:
   sim tornado scenarios/base.toml --paths 20000
   sim tornado scenarios/base.toml --range market.demand.growth=0.3:0.8 --range industry.price.slack_exponent=2:4
   sim tornado scenarios/base.toml --shard 0/2 --out t0   (then sim merge t0 t1 --out t; sim tornado scenarios/base.toml --from t)";
+
+const SENSITIVITY_HELP: &str = "\
+Writes into --out: sobol.csv (per headline output and uncertain input: the first-order and
+total Sobol index, each with its standard error and 95 % interval, inputs ranked by total
+effect), charts/sobol_<output>.svg and manifest.json. sim run's sensitivity.csv ranks the
+same inputs from a run's own paths (rank correlations, first-order only); this design also
+finds what an input does through its interactions.
+
+The design (Saltelli's pick-freeze with Jansen's total effect, plain random base samples)
+has N rows. Each row simulates paths A and B, A with each input in turn drawn as B draws it,
+and B's shocks under A's parameters: the row 'path randomness' is what the paths' own
+shocks and events explain. It costs N × (k + 3) + 1 paths for k uncertain inputs (the base
+scenario's 20: 23,553 paths at N = 1,024). Standard errors shrink as 1/√N.
+
+Examples:
+  sim sensitivity scenarios/base.toml --sobol 1024
+  sim sensitivity scenarios/base.toml --sobol 4096 --set market.demand.vol=0.2 --out out/sobol-vol";
 
 const VALIDATE_HELP: &str = "\
 Writes nothing; prints the resolved parameters, or with --resolved the merged TOML of a
@@ -260,6 +280,30 @@ pub struct TornadoArgs {
     /// Run nothing: read the merged sweep.csv in DIR and write tornado.csv and charts there.
     #[arg(long, value_name = "DIR")]
     pub from: Option<PathBuf>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// No progress bar and no summary on standard output.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Rows N of the pick-freeze design (at least 2): N × (k + 3) + 1 paths for k inputs.
+    #[arg(long, value_name = "N", required = true)]
+    pub sobol: u64,
+    /// Master seed (overrides simulation.seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Override a scenario value by dotted path (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// Output folder [default: out/<scenario-stem>-sobol/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Worker threads [default: one per core]. Results do not depend on it.
     #[arg(long, value_name = "T")]
     pub threads: Option<usize>,

@@ -6,6 +6,7 @@ mod compare;
 mod inspect;
 mod merge;
 mod run;
+mod sensitivity;
 mod sweep;
 mod tornado;
 
@@ -72,6 +73,7 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
         Command::Run(args) => run::run(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Tornado(args) => tornado::tornado(&args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Validate(args) => inspect::validate(&args),
         Command::Explain(args) => inspect::explain(&args),
@@ -238,6 +240,7 @@ fn run_manifest(
         quantiles,
         shards: 1,
         sensitivity: false,
+        sobol_rows: None,
     }
 }
 

@@ -15,6 +15,7 @@
 
 mod chunk;
 pub mod fold;
+pub mod pick_freeze;
 pub mod seeding;
 pub mod sensitivity;
 
@@ -263,19 +264,29 @@ pub fn run_range<M: PathModel>(
     chunks: Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(Partial, usize), EngineError> {
-    if cfg.threads == 1 {
-        return Ok((collect_range(model, cfg, chunks, 1, progress), 1));
+    in_pool(cfg.threads, |threads| {
+        collect_range(model, cfg, chunks, threads, progress)
+    })
+}
+
+/// Runs `work` (given the thread count) on the calling thread when
+/// `threads == 1`, otherwise on a new pool of `threads` (0: one per core).
+fn in_pool<T: Send>(
+    threads: usize,
+    work: impl FnOnce(usize) -> T + Send,
+) -> Result<(T, usize), EngineError> {
+    if threads == 1 {
+        return Ok((work(1), 1));
     }
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads)
+        .num_threads(threads)
         .build()
         .map_err(|e| EngineError::ThreadPool {
-            threads: cfg.threads,
+            threads,
             reason: e.to_string(),
         })?;
     let threads = pool.current_num_threads();
-    let partial = pool.install(|| collect_range(model, cfg, chunks, threads, progress));
-    Ok((partial, threads))
+    Ok((pool.install(|| work(threads)), threads))
 }
 
 /// Runs `chunks` in batches (in parallel on the current pool when

@@ -47,6 +47,33 @@ pub fn parameter_random(base: u64, index: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(mix64(base ^ mix64(index)))
 }
 
+/// A path of a pick-freeze design (Saltelli's A, B and the A_B columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DesignPath {
+    /// Row r of A: path 2r of a run (its parameters and shocks).
+    A,
+    /// Row r of B: path 2r + 1 of a run.
+    B,
+    /// A with the parameter in this place of the draw order taken from B.
+    Parameter(u64),
+    /// B's shocks with A's parameters: only the path's randomness differs.
+    Shocks,
+}
+
+/// The random inputs of `which` path of row `row` of a pick-freeze design.
+/// A row's paths share A's (or B's) streams exactly, so a difference
+/// between two of them is the swapped part's doing alone.
+pub fn design_path_random(seed: u64, row: u64, which: DesignPath) -> PathRandom {
+    let a = || path_random(seed, 2 * row, false);
+    let b = || path_random(seed, 2 * row + 1, false);
+    match which {
+        DesignPath::A => a(),
+        DesignPath::B => b(),
+        DesignPath::Parameter(index) => a().with_parameter_of(index, &b()),
+        DesignPath::Shocks => b().with_parameters_of(&a()),
+    }
+}
+
 /// The generator of a sweep's design (a Latin hypercube's strata and
 /// positions): its own purpose, so it shares no numbers with any path.
 pub fn design_random(seed: u64) -> Xoshiro256PlusPlus {
@@ -70,6 +97,25 @@ mod tests {
         );
         let mut r = path_random(20260129, 12345, false);
         assert_eq!(r.uniform(), 0.6746971823329051);
+    }
+
+    #[test]
+    fn design_paths_swap_exactly_one_part() {
+        use crate::process::draws::ParamStreams;
+        let streams = |which| design_path_random(3, 7, which).param_streams();
+        let shock = |which| design_path_random(3, 7, which).normal();
+        let (a, b) = (streams(DesignPath::A), streams(DesignPath::B));
+        assert_ne!(a.base, b.base);
+        let mixed: ParamStreams = streams(DesignPath::Parameter(4));
+        assert_eq!(mixed.base_of(4), b.base);
+        assert_eq!(mixed.base_of(3), a.base);
+        assert_eq!(mixed.base_of(5), a.base);
+        assert_eq!(shock(DesignPath::Parameter(4)), shock(DesignPath::A));
+        assert_eq!(streams(DesignPath::Shocks), a);
+        assert_eq!(shock(DesignPath::Shocks), shock(DesignPath::B));
+        assert_ne!(shock(DesignPath::A), shock(DesignPath::B));
+        // Row r's A is a run's path 2r.
+        assert_eq!(shock(DesignPath::A), path_random(3, 14, false).normal());
     }
 
     #[test]

@@ -13,10 +13,9 @@
 use super::metrics::{MetricId, MetricRegistry};
 use crate::engine::Recorder;
 use crate::engine::seeding::parameter_random;
+use crate::process::draws::ParamStreams;
 use crate::scenario::Scenario;
 use crate::scenario::param::{Param, Sampler};
-use rand::Rng;
-use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// The entity uncertain inputs are recorded under.
 pub const INPUT_ENTITY: &str = "input";
@@ -26,18 +25,15 @@ pub const INPUT_ENTITY: &str = "input";
 /// pinned to a number leaves every other draw unchanged: runs that differ
 /// only in a pinned parameter keep common random numbers.
 pub struct ParamDraws<'a> {
-    base: u64,
+    streams: ParamStreams,
     log: &'a mut Vec<f64>,
 }
 
 impl<'a> ParamDraws<'a> {
     /// Starts a path's draws from its parameter stream; `log` is emptied.
-    pub fn new(rng: &mut Xoshiro256PlusPlus, log: &'a mut Vec<f64>) -> ParamDraws<'a> {
+    pub fn new(streams: ParamStreams, log: &'a mut Vec<f64>) -> ParamDraws<'a> {
         log.clear();
-        ParamDraws {
-            base: rng.next_u64(),
-            log,
-        }
+        ParamDraws { streams, log }
     }
 
     /// Draws one parameter (a fixed one consumes no randomness).
@@ -45,7 +41,10 @@ impl<'a> ParamDraws<'a> {
     pub fn draw(&mut self, sampler: &Sampler) -> f64 {
         let v = match sampler {
             Sampler::Fixed(v) => *v,
-            _ => sampler.draw(&mut parameter_random(self.base, self.log.len() as u64)),
+            _ => {
+                let index = self.log.len() as u64;
+                sampler.draw(&mut parameter_random(self.streams.base_of(index), index))
+            }
         };
         self.log.push(v);
         v

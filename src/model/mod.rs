@@ -324,7 +324,7 @@ impl PathModel for Economy {
 
     fn simulate<R: Recorder>(&self, scratch: &mut Scratch, random: &mut PathRandom, rec: &mut R) {
         let s = &mut scratch.entities;
-        let mut draws = ParamDraws::new(random.params(), &mut scratch.drawn);
+        let mut draws = ParamDraws::new(random.param_streams(), &mut scratch.drawn);
         let mut market = self.market.start_path(&mut s.market, &mut draws);
         // Parameter draws in a fixed order: market, industry, companies,
         // labs, contracts, thresholds.

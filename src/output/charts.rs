@@ -22,11 +22,11 @@ use std::io;
 use std::path::Path;
 
 const SIZE: (u32, u32) = (900, 500);
-const FONT: &str = "sans-serif";
+pub(super) const FONT: &str = "sans-serif";
 /// Inputs a tornado shows.
-const TORNADO_BARS: usize = 12;
+pub(super) const TORNADO_BARS: usize = 12;
 
-fn fail<E: std::fmt::Display>(e: E) -> io::Error {
+pub(super) fn fail<E: std::fmt::Display>(e: E) -> io::Error {
     io::Error::other(format!("drawing a chart: {e}"))
 }
 
@@ -112,7 +112,7 @@ fn fan_metrics(meta: &ReportMeta) -> Vec<(usize, (&str, &str))> {
 }
 
 /// A file-name-safe form of a name.
-fn slug(name: &str) -> String {
+pub(super) fn slug(name: &str) -> String {
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' {
@@ -143,7 +143,7 @@ fn padded(lo: f64, hi: f64) -> (f64, f64) {
     (lo - 0.05 * span, hi + 0.05 * span)
 }
 
-fn area(svg: &mut String) -> DrawingArea<SVGBackend<'_>, Shift> {
+pub(super) fn area(svg: &mut String) -> DrawingArea<SVGBackend<'_>, Shift> {
     let root = SVGBackend::with_string(svg, SIZE).into_drawing_area();
     root.fill(&WHITE).ok();
     root

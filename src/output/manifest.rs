@@ -30,6 +30,10 @@ pub struct Manifest {
     /// Whether `sensitivity.csv` was computed (off with `--no-sensitivity`,
     /// or when the scenario draws no parameter from a distribution).
     pub sensitivity: bool,
+    /// Rows of a `sim sensitivity --sobol N` design (its `paths` are the
+    /// design's, N × (k + 3) + 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sobol_rows: Option<u64>,
 }
 
 impl Manifest {

@@ -16,6 +16,7 @@ mod paths_csv;
 mod quantile_rule;
 mod report_html;
 mod sensitivity;
+mod sobol;
 mod summary_csv;
 mod sweep_csv;
 mod thresholds_csv;
@@ -31,6 +32,7 @@ pub use manifest::Manifest;
 pub use paths_csv::write_paths;
 pub use quantile_rule::{QuantilePolicy, sweep_cells};
 pub use sensitivity::{SensitivityPlan, sensitivity_plan, write_sensitivity};
+pub use sobol::{SobolTable, with_interval, write_sobol, write_sobol_charts};
 pub use summary_csv::write_summary;
 pub use sweep_csv::{
     SweepColumn, SweepManifest, is_headline_event, sweep_columns, sweep_header, sweep_values,

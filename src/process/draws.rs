@@ -16,6 +16,29 @@ pub struct PathRandom {
     shocks: Xoshiro256PlusPlus,
     params: Xoshiro256PlusPlus,
     mirror: bool,
+    /// One parameter's stream taken from another path: (place in the draw
+    /// order, that path's base). A pick-freeze design's mixed paths only.
+    swapped: Option<(u64, u64)>,
+}
+
+/// Where a path's parameters come from: each parameter draws from its own
+/// stream, seeded from `base` and its place in the draw order, except the
+/// one `swapped` in from another path (see [`PathRandom::with_parameter_of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamStreams {
+    pub base: u64,
+    pub swapped: Option<(u64, u64)>,
+}
+
+impl ParamStreams {
+    /// The base of the parameter in place `index` of the draw order.
+    #[inline]
+    pub fn base_of(&self, index: u64) -> u64 {
+        match self.swapped {
+            Some((at, base)) if at == index => base,
+            _ => self.base,
+        }
+    }
 }
 
 /// 2^-53, the spacing of the uniform lattice.
@@ -28,7 +51,24 @@ impl PathRandom {
             shocks,
             params,
             mirror,
+            swapped: None,
         }
+    }
+
+    /// This path with the parameter in place `index` of the draw order
+    /// drawn as `other` draws it: the rest of its parameters and all its
+    /// shocks stay its own (pick-freeze's A with column i from B).
+    pub fn with_parameter_of(mut self, index: u64, other: &PathRandom) -> PathRandom {
+        self.swapped = Some((index, other.params.clone().next_u64()));
+        self
+    }
+
+    /// This path's shocks with `other`'s parameters (pick-freeze's B with
+    /// every parameter from A: only the path's randomness differs).
+    pub fn with_parameters_of(mut self, other: &PathRandom) -> PathRandom {
+        self.params = other.params.clone();
+        self.swapped = other.swapped;
+        self
     }
 
     /// A standard normal (ziggurat), negated on the mirrored path.
@@ -59,6 +99,15 @@ impl PathRandom {
     /// The generator for once-per-path parameter draws (shared by a pair).
     pub fn params(&mut self) -> &mut Xoshiro256PlusPlus {
         &mut self.params
+    }
+
+    /// The path's parameter streams: one number from its parameter
+    /// generator, and the parameter swapped in, if any.
+    pub fn param_streams(&mut self) -> ParamStreams {
+        ParamStreams {
+            base: self.params.next_u64(),
+            swapped: self.swapped,
+        }
     }
 
     /// A raw uniform in [0, 1) from the parameter stream (for tests of draws).

@@ -13,6 +13,7 @@ pub mod histogram;
 pub mod moments;
 pub mod row_sums;
 pub mod sensitivity;
+pub mod sobol;
 
 pub use histogram::LogHistogram;
 pub use moments::Moments;

@@ -68,6 +68,23 @@ fn every_command_treats_a_closed_pipe_as_success() {
             &t("sweep"),
         ],
     );
+    into_closed_pipe(
+        &r,
+        &[
+            "tornado",
+            &base,
+            "--range",
+            "lab.OpenAI.hazard=0.05:0.1",
+            "--paths",
+            "64",
+            "--out",
+            &t("tornado"),
+        ],
+    );
+    into_closed_pipe(
+        &r,
+        &["sensitivity", &base, "--sobol", "8", "--out", &t("sobol")],
+    );
     into_closed_pipe(tmp.path(), &["init", "starter"]);
     assert!(tmp.path().join("starter.toml").exists());
 }
