@@ -6,6 +6,8 @@
 //! three thresholds; streaming statistics included), with quantiles where
 //! `sim run` keeps them by default or everywhere (`--quantiles all`), and
 //! with the sensitivity sums `sim run` keeps (or without, to see their cost).
+//! `sobol/base/1 thread/1024 rows`: a `sim sensitivity --sobol 1024` design
+//! (23,553 paths through the model, pick-freeze sums, no quantiles).
 //! `engine/quarters/1 thread/Q`: the same at 20 and at 80 quarters.
 //! `engine/market_only`: the same scenario with its market layer alone,
 //! for comparison. `model/no statistics`: the same paths through the model
@@ -18,9 +20,11 @@
 //! Run: `cargo bench --bench throughput`. Throughput is reported in paths.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use sim::engine::pick_freeze::{PickFreezeSpec, pick_freeze};
 use sim::engine::seeding::path_random;
 use sim::engine::{self, MetricId, PathModel, Quantiles, Recorder, RunConfig};
 use sim::model::Economy;
+use sim::model::inputs::scenario_params;
 use sim::output::QuantilePolicy;
 use sim::scenario::{self, Override};
 use std::hint::black_box;
@@ -213,9 +217,41 @@ fn model_without_statistics(c: &mut Criterion) {
     group.finish();
 }
 
+/// A `sim sensitivity --sobol 1024` design on the base scenario, one
+/// thread: paths per second of a design that keeps no statistics.
+fn sobol_design(c: &mut Criterion) {
+    let s = base_scenario();
+    let model = Economy::new(&s).expect("base scenario's thresholds resolve");
+    let meta = sim::app::report_meta(&s, &model);
+    let plan = sim::output::sensitivity_plan(&meta).expect("the base has uncertain inputs");
+    let params = scenario_params(&s);
+    let parameters = plan
+        .inputs
+        .iter()
+        .filter(|(_, kind)| *kind == "parameter")
+        .map(|(name, _)| params.iter().position(|(k, _)| k == name).unwrap() as u64)
+        .collect();
+    let spec = PickFreezeSpec {
+        rows: 1024,
+        seed: s.simulation.seed,
+        parameters,
+        shocks: true,
+        outputs: plan.spec.outputs,
+        threads: 1,
+    };
+    let mut group = c.benchmark_group("sobol/base");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(spec.paths()));
+    group.bench_function("1 thread/1024 rows", |b| {
+        b.iter(|| black_box(pick_freeze(&model, &spec, &|_| {}).unwrap().sums.rows()))
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     engine_throughput,
+    sobol_design,
     quarters,
     market_only,
     model_without_statistics,
