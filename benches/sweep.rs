@@ -67,6 +67,7 @@ fn sweep_overhead(c: &mut Criterion) {
         sample_paths: 0,
         quantiles: Quantiles::All,
         sensitivity: None,
+        distributions: Vec::new(),
     };
 
     let mut group = c.benchmark_group("sweep_overhead");

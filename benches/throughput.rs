@@ -72,6 +72,7 @@ fn config(paths: u64, seed: u64, threads: usize, quantiles: Quantiles) -> RunCon
         sample_paths: 0,
         quantiles,
         sensitivity: None,
+        distributions: Vec::new(),
     }
 }
 
@@ -99,6 +100,7 @@ fn engine_throughput(c: &mut Criterion) {
         group.throughput(Throughput::Elements(paths));
         let cfg = RunConfig {
             sensitivity: plan.clone().filter(|_| sensitivity),
+            distributions: Vec::new(),
             ..config(paths, seed, threads, quantiles(&s, &model, policy))
         };
         let label = if sensitivity { "" } else { ", no sensitivity" };

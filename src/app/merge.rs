@@ -136,11 +136,13 @@ fn merge_run(
             .sensitivity
             .then(|| output::sensitivity_plan(meta).map(|p| p.spec))
             .flatten(),
+        distributions: output::chart_cells(meta),
     };
     let engine::Finished {
         cells,
         samples,
         sensitivity,
+        distributions,
     } = engine::finish(&meta.metrics, meta.quarters.len(), &cfg, partials).map_err(|e| {
         AppError::Input(format!(
             "the shards' partial results do not fit together: {e}; rerun the shards"
@@ -150,6 +152,7 @@ fn merge_run(
         cells,
         samples,
         sensitivity,
+        distributions,
         n_paths,
         threads,
         elapsed: Duration::from_secs_f64(seconds),

@@ -43,6 +43,11 @@ pub(super) fn run(args: &RunArgs) -> Result<(), AppError> {
         sample_paths: args.sample_paths,
         quantiles,
         sensitivity,
+        distributions: if args.no_charts {
+            Vec::new()
+        } else {
+            output::chart_cells(&meta)
+        },
     };
     match args.shard {
         Some(shard) => run_shard(args, &loaded, &overrides, &cfg, meta, shard),

@@ -178,6 +178,7 @@ pub(super) fn run_design(args: &SweepArgs, given: Option<Design>) -> Result<(), 
             sample_paths: 0,
             quantiles: quantiles_of(&meta, &columns),
             sensitivity: None,
+            distributions: Vec::new(),
         };
         let seen = AtomicU64::new(0);
         let result = engine::run(&loaded.model, &cfg, &|done| {

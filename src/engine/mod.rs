@@ -108,6 +108,9 @@ pub struct RunConfig {
     pub quantiles: Quantiles,
     /// Inputs and outputs to relate (global sensitivity); `None` for none.
     pub sensitivity: Option<SensitivitySpec>,
+    /// Cells whose whole distribution (their histogram) the caller wants
+    /// back, e.g. to draw it; only cells that keep quantiles have one.
+    pub distributions: Vec<usize>,
 }
 
 /// Which cells keep a histogram, and so report quantiles. Every cell keeps
@@ -148,6 +151,8 @@ pub struct RunResult {
     pub samples: Vec<f64>,
     /// Every sensitivity measure, output by output (empty without).
     pub sensitivity: Vec<Estimate>,
+    /// The histograms of `RunConfig::distributions`' cells that keep one.
+    pub distributions: Vec<(usize, LogHistogram)>,
     pub n_paths: u64,
     pub threads: usize,
     pub elapsed: Duration,
@@ -242,11 +247,13 @@ pub fn run<M: PathModel>(
         cells,
         samples,
         sensitivity,
+        distributions,
     } = finish(model.metrics(), model.n_quarters(), cfg, vec![partial])?;
     Ok(RunResult {
         cells,
         samples,
         sensitivity,
+        distributions,
         n_paths: cfg.n_paths,
         threads,
         elapsed: started.elapsed(),
@@ -392,6 +399,8 @@ pub struct Finished {
     pub samples: Vec<f64>,
     /// Every sensitivity measure (empty when `cfg.sensitivity` is `None`).
     pub sensitivity: Vec<Estimate>,
+    /// The histograms asked for in `cfg.distributions` (cells that keep one).
+    pub distributions: Vec<(usize, LogHistogram)>,
 }
 
 /// Combines the partials of every shard of the run `cfg` describes (in
@@ -494,10 +503,17 @@ pub fn finish(
         })
         .collect();
     let sensitivity = layout.map_or_else(Vec::new, |l| estimates(l, &sens, cfg.antithetic));
+    let distributions = cfg
+        .distributions
+        .iter()
+        .filter(|&&cell| with_quantiles.get(cell) == Some(&true))
+        .map(|&cell| (cell, histograms[cell].clone()))
+        .collect();
     Ok(Finished {
         cells,
         samples,
         sensitivity,
+        distributions,
     })
 }
 

@@ -177,6 +177,7 @@ mod tests {
                 outputs: vec![vec![3]],
                 partial: 3,
             }),
+            distributions: Vec::new(),
         };
         run(model, &cfg, &|_| {}).unwrap().sensitivity
     }

@@ -2,7 +2,10 @@
 //! no external program):
 //!
 //! - `fan_<metric>.svg`: a fan chart per key and market metric, Bank of
-//!   England style: the 5–95 % and 25–75 % bands and the median, by quarter;
+//!   England style: the deciles as four bands and the median, by quarter
+//!   (`fans.rs`);
+//! - `histogram_<metric>.svg`: each key metric's distribution over the
+//!   paths at the horizon (`fans.rs`);
 //! - `defaults.svg`, `distress.svg`: each entity's cumulative probability by
 //!   quarter;
 //! - `thresholds.svg`: each threshold's probability of a hit by each quarter;
@@ -12,8 +15,8 @@
 //! Every chart is a function of the run's numbers alone, so the files are
 //! byte-identical wherever `summary.csv` is.
 
-use super::{Report, ReportMeta, SensitivityPlan, sensitivity_plan};
-use crate::engine::MetricKind;
+use super::fans::{fan, fan_metrics, horizon_histogram};
+use super::{Report, SensitivityPlan, sensitivity_plan};
 use crate::quarter::Quarter;
 use crate::stats::sensitivity::Measure;
 use plotters::coord::Shift;
@@ -46,6 +49,16 @@ pub fn draw_charts(report: &Report) -> io::Result<Vec<(String, String)>> {
     for (i, m) in fan_metrics(meta) {
         let name = format!("fan_{}.svg", slug(&format!("{}.{}", m.0, m.1)));
         names.push((name, render(|s| fan(s, report, i))?));
+    }
+    for &i in &meta.key_metrics {
+        let m = &meta.metrics[i];
+        if let Some(svg) = horizon_histogram(report, i)? {
+            let name = format!(
+                "histogram_{}.svg",
+                slug(&format!("{}.{}", m.entity, m.metric))
+            );
+            names.push((name, svg));
+        }
     }
     for (file, event, title) in [
         (
@@ -98,19 +111,6 @@ pub fn draw_charts(report: &Report) -> io::Result<Vec<(String, String)>> {
     Ok(names)
 }
 
-/// The metrics with a fan chart: every market metric and the key metrics
-/// (those keep quantiles in every quarter), as (index, (entity, metric)).
-fn fan_metrics(meta: &ReportMeta) -> Vec<(usize, (&str, &str))> {
-    meta.metrics
-        .iter()
-        .enumerate()
-        .filter(|(i, m)| {
-            m.kind == MetricKind::Value && (m.entity == "market" || meta.key_metrics.contains(i))
-        })
-        .map(|(i, m)| (i, (m.entity.as_str(), m.metric.as_str())))
-        .collect()
-}
-
 /// A file-name-safe form of a name.
 pub(super) fn slug(name: &str) -> String {
     name.chars()
@@ -126,7 +126,7 @@ pub(super) fn slug(name: &str) -> String {
 
 /// The quarter at an axis position, labelled at each year's first quarter
 /// (and the first) so labels never overlap.
-fn quarter_label(quarters: &[Quarter], x: f64) -> String {
+pub(super) fn quarter_label(quarters: &[Quarter], x: f64) -> String {
     let i = x.round();
     if (x - i).abs() > 1e-9 || i < 0.0 {
         return String::new();
@@ -138,7 +138,7 @@ fn quarter_label(quarters: &[Quarter], x: f64) -> String {
 }
 
 /// Pads a range so a flat series still gets an axis.
-fn padded(lo: f64, hi: f64) -> (f64, f64) {
+pub(super) fn padded(lo: f64, hi: f64) -> (f64, f64) {
     let span = (hi - lo).abs().max(hi.abs().max(lo.abs()) * 1e-3).max(1e-9);
     (lo - 0.05 * span, hi + 0.05 * span)
 }
@@ -154,55 +154,6 @@ fn render(draw: impl FnOnce(&mut String) -> io::Result<()>) -> io::Result<String
     let mut svg = String::new();
     draw(&mut svg)?;
     Ok(svg)
-}
-
-fn fan(svg: &mut String, report: &Report, metric: usize) -> io::Result<()> {
-    let meta = report.meta;
-    let m = &meta.metrics[metric];
-    let nq = meta.quarters.len();
-    let cells = &report.result.cells[metric * nq..(metric + 1) * nq];
-    let bands: Vec<[f64; 5]> = cells
-        .iter()
-        .map(|c| c.quantiles.unwrap_or([c.mean; 5]))
-        .collect();
-    let lo = bands.iter().map(|b| b[0]).fold(f64::INFINITY, f64::min);
-    let hi = bands.iter().map(|b| b[4]).fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = padded(lo, hi);
-    let root = area(svg);
-    let title = format!("{}.{}: median and 50 % / 90 % bands", m.entity, m.metric);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FONT, 22))
-        .margin(15)
-        .x_label_area_size(45)
-        .y_label_area_size(80)
-        .build_cartesian_2d(0f64..(nq.max(2) - 1) as f64, lo..hi)
-        .map_err(fail)?;
-    chart
-        .configure_mesh()
-        .x_labels(nq.max(2))
-        .x_label_formatter(&|x| quarter_label(&meta.quarters, *x))
-        .y_desc(&m.unit)
-        .x_desc("quarter (end)")
-        .light_line_style(WHITE)
-        .draw()
-        .map_err(fail)?;
-    for ((low, high), shade) in [((0, 4), 0.18), ((1, 3), 0.40)] {
-        let mut points: Vec<(f64, f64)> = (0..nq).map(|q| (q as f64, bands[q][high])).collect();
-        points.extend((0..nq).rev().map(|q| (q as f64, bands[q][low])));
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                points,
-                RGBColor(200, 30, 30).mix(shade).filled(),
-            )))
-            .map_err(fail)?;
-    }
-    chart
-        .draw_series(LineSeries::new(
-            (0..nq).map(|q| (q as f64, bands[q][2])),
-            RGBColor(140, 0, 0).stroke_width(2),
-        ))
-        .map_err(fail)?;
-    root.present().map_err(fail)
 }
 
 /// One line per series of an indicator's mean by quarter, on [0, 1].

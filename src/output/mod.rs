@@ -11,6 +11,7 @@ mod charts;
 pub mod compare;
 mod events_csv;
 mod explain;
+mod fans;
 mod manifest;
 mod paths_csv;
 mod quantile_rule;
@@ -28,6 +29,7 @@ pub use atomic::{
 pub use charts::write_swing_charts;
 pub use events_csv::{BreakevenInfo, EventInfo, write_breakeven, write_events};
 pub use explain::{EXPLAIN_COLUMNS, write_explain_csv, write_explain_text};
+pub use fans::chart_cells;
 pub use manifest::Manifest;
 pub use paths_csv::write_paths;
 pub use quantile_rule::{QuantilePolicy, sweep_cells};

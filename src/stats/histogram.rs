@@ -227,6 +227,13 @@ impl LogHistogram {
         out
     }
 
+    /// Each occupied bucket's reported value and count, ascending.
+    pub fn buckets(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        (0..self.low.len())
+            .map(|i| (representative(self.lo + i as i64), self.at(i)))
+            .filter(|&(_, n)| n > 0)
+    }
+
     /// The first occupied key, the counts from there to the last occupied
     /// key, and the non-finite count: all a shard's partial result needs
     /// to store to give the same quantiles.

@@ -25,8 +25,15 @@ fn charts_are_svg_with_their_labels_and_identical_across_threads() {
     }
     // A fan chart per key and market metric, with its unit and years.
     let fan = text("fan_industry.end_user_ai_revenue.svg");
-    for label in ["$B/quarter", "2026Q1", "2030Q1", "quarter (end)"] {
+    for label in ["$B/quarter", "2026Q1", "2030Q1", "quarter (end)", "deciles", "10–90"] {
         assert!(fan.contains(label), "fan chart lacks {label}");
+    }
+    // Four decile bands and the median line.
+    assert_eq!(fan.matches("<polygon").count(), 4, "four bands");
+    // A histogram per key metric at the horizon.
+    let histogram = text("histogram_industry.end_user_ai_revenue.svg");
+    for label in ["2030Q4", "% of paths", "$B/quarter", "median"] {
+        assert!(histogram.contains(label), "histogram lacks {label}");
     }
     assert!(text("fan_market.rental_price.svg").contains("$/GPU-hour"));
     // Default curves name every lab and company.
@@ -45,6 +52,7 @@ fn charts_are_svg_with_their_labels_and_identical_across_threads() {
             .count()
     };
     assert_eq!(n("fan_"), 8 + 9, "8 market metrics and 9 key metrics");
+    assert_eq!(n("histogram_"), 9, "the 9 key metrics");
     assert_eq!(
         n("sensitivity_"),
         3 + 2 + 12 + 6 + 9,

@@ -70,6 +70,7 @@ pub fn run(s: &Scenario, threads: usize) -> Run {
         sample_paths: 0,
         quantiles: Quantiles::All,
         sensitivity: None,
+        distributions: Vec::new(),
     };
     let result = engine::run(&model, &cfg, &|_| {}).unwrap();
     Run { model, result }
@@ -93,6 +94,7 @@ impl Samples {
             sample_paths: paths,
             quantiles: Quantiles::All,
             sensitivity: None,
+            distributions: Vec::new(),
         };
         let result = engine::run(&model, &cfg, &|_| {}).unwrap();
         let n_cells = model.metrics().len() * model.n_quarters();

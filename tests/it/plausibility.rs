@@ -34,6 +34,7 @@ fn base_2026_capex_and_coreweave_revenue_sit_inside_the_reported_bands() {
         sample_paths: n,
         quantiles: Quantiles::All,
         sensitivity: None,
+        distributions: Vec::new(),
     };
     let result = engine::run(&model, &cfg, &|_| {}).unwrap();
     let nq = model.n_quarters();

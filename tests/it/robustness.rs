@@ -77,6 +77,7 @@ proptest! {
             sample_paths: 0,
             quantiles: Quantiles::All,
             sensitivity: None,
+            distributions: Vec::new(),
         };
         // Overflow is a clear bad-input error; a NaN would be a model bug.
         let result = engine::run(&model, &cfg, &|_| {});
