@@ -1,11 +1,12 @@
 //! One chunk of paths: seed each path, run the model, feed the statistics.
 //!
 //! Path-major: the model writes a path's values into one row (every cell,
-//! a few tens of kilobytes that stay in cache), and each pair of rows then
-//! updates every cell's sums in one vectorised pass ([`RowSums`]). The
-//! values of the cells that keep quantiles are staged for 64 paths and
-//! then inserted eight histograms at a time, so a histogram's buckets are
-//! fetched once per batch, not once per path. A row is laid out quarter
+//! a few tens of kilobytes that stay in cache); every eight rows (four
+//! pairs) then update every cell's sums in vectorised passes over tiles of
+//! cells, so a tile's sums stay in cache for all four pairs ([`RowSums`]).
+//! The values of the cells that keep quantiles are staged for 256 paths
+//! and then inserted eight histograms at a time, so a histogram's buckets
+//! are fetched once per batch, not once per path. A row is laid out quarter
 //! by quarter (position `quarter × metrics + metric`), the order the model
 //! records in, so a quarter's writes fall on neighbouring cache lines;
 //! results leave in cell order (metric-major), each cell's arithmetic
@@ -18,7 +19,7 @@ use crate::stats::sensitivity::SensSums;
 use crate::stats::{LogHistogram, Moments, RowSums};
 
 /// A worker thread's reusable state: model scratch, the histograms of the
-/// cells that keep quantiles, the chunk's running sums and two rows.
+/// cells that keep quantiles, the chunk's running sums and a group's rows.
 pub(super) struct Worker<S> {
     scratch: S,
     n_metrics: usize,
@@ -31,8 +32,8 @@ pub(super) struct Worker<S> {
     /// One per entry of `histogram_cells`.
     pub(super) histograms: Vec<LogHistogram>,
     sums: RowSums,
-    /// The rows of the current pair of paths.
-    rows: [Vec<f64>; 2],
+    /// The rows of the current group of paths.
+    rows: Vec<Vec<f64>>,
     /// The histogram cells' values of up to [`HISTOGRAM_BATCH`] paths,
     /// path-major.
     staged: Vec<f64>,
@@ -43,7 +44,11 @@ pub(super) struct Worker<S> {
 }
 
 /// Paths whose histogram values are inserted together.
-const HISTOGRAM_BATCH: usize = 64;
+const HISTOGRAM_BATCH: usize = 256;
+/// Paths simulated before the sums take them: four pairs, whose eight
+/// rows the sums read tile by tile (`RowSums::push_pairs`). Divides
+/// `BLOCK_PATHS` and `HISTOGRAM_BATCH`.
+const GROUP_PATHS: u64 = 8;
 
 impl<S> Worker<S> {
     pub(super) fn new(
@@ -66,7 +71,7 @@ impl<S> Worker<S> {
             histogram_cells,
             positions: (0..n_cells).map(position).collect(),
             sums: RowSums::new(n_cells),
-            rows: [vec![0.0; n_cells], vec![0.0; n_cells]],
+            rows: vec![vec![0.0; n_cells]; GROUP_PATHS as usize],
             staged: Vec::new(),
             sens,
             sens_values: Vec::new(),
@@ -125,11 +130,12 @@ pub(super) fn run_chunk<M: PathModel>(
     let end = (start + CHUNK_PATHS).min(cfg.n_paths);
     let n_sampled = cfg.sample_paths.clamp(start, end) - start;
     let mut samples = Vec::with_capacity(n_sampled as usize * n_cells);
-    // Paths 2k and 2k+1 of the chunk form a pair (chunks start even).
-    let mut pair_start = start;
-    while pair_start < end {
-        let pair_end = (pair_start + 2).min(end);
-        for (path, row) in (pair_start..pair_end).zip(rows.iter_mut()) {
+    // Paths 2k and 2k+1 of the chunk form a pair (chunks start even); the
+    // sums take a group of pairs at a time, cells tile by tile.
+    let mut group_start = start;
+    while group_start < end {
+        let group_end = (group_start + GROUP_PATHS).min(end);
+        for (path, row) in (group_start..group_end).zip(rows.iter_mut()) {
             let mut random = seeding::path_random(cfg.seed, path, cfg.antithetic);
             let mut rec = RowRecorder { n_metrics, row };
             model.simulate(scratch, &mut random, &mut rec);
@@ -144,15 +150,18 @@ pub(super) fn run_chunk<M: PathModel>(
         if staged.len() >= HISTOGRAM_BATCH * histogram_positions.len() {
             insert_staged(staged, histograms);
         }
-        if pair_start == start {
+        if group_start == start {
             sums.start(&rows[0]);
         }
-        if pair_end - pair_start == 2 {
-            sums.push_pair(&rows[0], &rows[1]);
-        } else {
-            sums.push_single(&rows[0]);
+        let n = (group_end - group_start) as usize;
+        let paired: Vec<&[f64]> = rows[..n - n % 2].iter().map(Vec::as_slice).collect();
+        if !paired.is_empty() {
+            sums.push_pairs(&paired);
         }
-        pair_start = pair_end;
+        if n % 2 == 1 {
+            sums.push_single(&rows[n - 1]);
+        }
+        group_start = group_end;
     }
     insert_staged(staged, histograms);
     ChunkOutput {

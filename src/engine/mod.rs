@@ -201,12 +201,12 @@ pub fn memory_estimate(
     let batch = BATCH_CHUNKS
         .saturating_mul(cells)
         .saturating_mul(std::mem::size_of::<Moments>() as u64);
-    // Each worker's running sums (11 accumulators) and two rows per cell,
-    // and its staged histogram values (64 paths' worth).
+    // Each worker's running sums (11 accumulators) and a group's eight
+    // rows per cell, and its staged histogram values (256 paths' worth).
     let sums = (threads.max(1) as u64).saturating_mul(
         cells
-            .saturating_mul(13 * 8)
-            .saturating_add((histogram_cells as u64).saturating_mul(64 * 8)),
+            .saturating_mul(19 * 8)
+            .saturating_add((histogram_cells as u64).saturating_mul(256 * 8)),
     );
     let samples = sample_paths.saturating_mul(cells).saturating_mul(16);
     histograms

@@ -21,6 +21,10 @@ use super::Moments;
 
 /// Paths whose lane sums are folded into the totals at once.
 pub const BLOCK_PATHS: usize = 64;
+/// Cells updated by every pair of a group before the next cells: 1,024
+/// cells' eight accumulators and a group's eight rows are 128 KB, well
+/// within L2.
+pub const TILE_CELLS: usize = 1024;
 
 /// Running sums of every cell over the paths of one chunk.
 #[derive(Debug, Clone)]
@@ -103,17 +107,49 @@ impl RowSums {
     /// Adds the rows of paths 2k and 2k+1 of the chunk.
     #[inline]
     pub fn push_pair(&mut self, a: &[f64], b: &[f64]) {
+        self.push_pairs(&[a, b]);
+    }
+
+    /// Adds several consecutive pairs' rows (`rows` = paths 2k, 2k+1,
+    /// 2k+2, …), cells a tile of [`TILE_CELLS`] at a time: each tile's sums
+    /// stay in cache while every pair updates them. Each cell still sees
+    /// the pairs in order, so the bits are those of one pair at a time.
+    /// The pairs must not cross a block of [`BLOCK_PATHS`] paths.
+    pub fn push_pairs(&mut self, rows: &[&[f64]]) {
+        let pairs = rows.len() / 2;
+        debug_assert!(rows.len() % 2 == 0 && 2 * (self.pairs_in_block + pairs) <= BLOCK_PATHS);
         let n = self.shift.len();
-        let (a, b, shift) = (&a[..n], &b[..n], &self.shift[..n]);
-        let l = &mut self.lanes;
-        let (s0, s1, q0, q1, pq) = (
-            &mut l.s0[..n],
-            &mut l.s1[..n],
-            &mut l.q0[..n],
-            &mut l.q1[..n],
-            &mut l.pq[..n],
+        for lo in (0..n).step_by(TILE_CELLS) {
+            let hi = (lo + TILE_CELLS).min(n);
+            for pair in rows.chunks_exact(2) {
+                self.update(pair[0], pair[1], lo..hi);
+            }
+        }
+        self.pairs_in_block += pairs;
+        if 2 * self.pairs_in_block == BLOCK_PATHS {
+            self.close_block();
+        }
+    }
+
+    /// One pair's update of the cells in `cells`.
+    #[inline(always)]
+    fn update(&mut self, a: &[f64], b: &[f64], cells: std::ops::Range<usize>) {
+        let (a, b, shift) = (
+            &a[cells.clone()],
+            &b[cells.clone()],
+            &self.shift[cells.clone()],
         );
-        let (min, max) = (&mut self.min[..n], &mut self.max[..n]);
+        let l = &mut self.lanes;
+        let n = shift.len();
+        let (s0, s1, q0, q1, pq) = (
+            &mut l.s0[cells.clone()][..n],
+            &mut l.s1[cells.clone()][..n],
+            &mut l.q0[cells.clone()][..n],
+            &mut l.q1[cells.clone()][..n],
+            &mut l.pq[cells.clone()][..n],
+        );
+        let (min, max) = (&mut self.min[cells.clone()][..n], &mut self.max[cells][..n]);
+        let (a, b) = (&a[..n], &b[..n]);
         for c in 0..n {
             let (x, y) = (a[c], b[c]);
             let (dx, dy) = (x - shift[c], y - shift[c]);
@@ -128,10 +164,6 @@ impl RowSums {
             let (lo, hi) = if x < y { (x, y) } else { (y, x) };
             min[c] = if lo < min[c] { lo } else { min[c] };
             max[c] = if hi > max[c] { hi } else { max[c] };
-        }
-        self.pairs_in_block += 1;
-        if 2 * self.pairs_in_block == BLOCK_PATHS {
-            self.close_block();
         }
     }
 
@@ -256,6 +288,41 @@ mod tests {
         let mut merged = sums(&xs[..2], true);
         merged.merge(&sums(&xs[2..], true));
         assert!((merged.std_error() - (4.0f64 / 3.0 / 3.0).sqrt()).abs() < 1e-12);
+    }
+
+    /// A group of pairs, tile by tile, gives the bits of one pair at a
+    /// time (more cells than a tile, so tiles end mid-row).
+    #[test]
+    fn groups_of_pairs_equal_one_pair_at_a_time() {
+        let n = 2 * TILE_CELLS + 37;
+        let xs = crate::stats::test_data();
+        let row = |p: usize| -> Vec<f64> {
+            (0..n)
+                .map(|c| xs[(p * 31 + c * 7) % 1000] * (1.0 + c as f64))
+                .collect()
+        };
+        let rows: Vec<Vec<f64>> = (0..BLOCK_PATHS + 16).map(row).collect();
+        let all: Vec<usize> = (0..n).collect();
+        let mut single = RowSums::new(n);
+        single.start(&rows[0]);
+        for p in rows.chunks_exact(2) {
+            single.push_pair(&p[0], &p[1]);
+        }
+        let mut grouped = RowSums::new(n);
+        grouped.start(&rows[0]);
+        for group in rows.chunks(8) {
+            let group: Vec<&[f64]> = group.iter().map(Vec::as_slice).collect();
+            grouped.push_pairs(&group);
+        }
+        let (a, b) = (
+            single.finish(rows.len() as u64, true, &all),
+            grouped.finish(rows.len() as u64, true, &all),
+        );
+        assert!(
+            a.iter()
+                .zip(&b)
+                .all(|(x, y)| format!("{x:?}") == format!("{y:?}"))
+        );
     }
 
     #[test]

@@ -25,7 +25,14 @@ fn charts_are_svg_with_their_labels_and_identical_across_threads() {
     }
     // A fan chart per key and market metric, with its unit and years.
     let fan = text("fan_industry.end_user_ai_revenue.svg");
-    for label in ["$B/quarter", "2026Q1", "2030Q1", "quarter (end)", "deciles", "10–90"] {
+    for label in [
+        "$B/quarter",
+        "2026Q1",
+        "2030Q1",
+        "quarter (end)",
+        "deciles",
+        "10–90",
+    ] {
         assert!(fan.contains(label), "fan chart lacks {label}");
     }
     // Four decile bands and the median line.
