@@ -203,6 +203,49 @@ fn curves(
     root.present().map_err(fail)
 }
 
+/// A chart of horizontal bars, one row per label (`labels` top to bottom),
+/// on an x range: the frame the tornados and Sobol charts share. Row k from
+/// the top is segment `labels.len() − 1 − k`.
+pub(super) type BarChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize>,
+    >,
+>;
+
+pub(super) fn bar_chart<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    caption: &str,
+    caption_size: u32,
+    x: std::ops::Range<f64>,
+    labels: &[String],
+    label_width: u32,
+    x_desc: &str,
+) -> io::Result<BarChart<'a, 'b>> {
+    let n = labels.len().max(1);
+    let mut chart = ChartBuilder::on(root)
+        .caption(caption, (FONT, caption_size))
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(x, (0..n - 1).into_segmented())
+        .map_err(fail)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n)
+        .y_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(r) => labels.get(n - 1 - r).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .x_desc(x_desc)
+        .draw()
+        .map_err(fail)?;
+    Ok(chart)
+}
+
 /// The inputs' rank correlations with output `o`, largest first.
 fn tornado(
     svg: &mut String,
@@ -223,26 +266,16 @@ fn tornado(
         .collect();
     let n = bars.len().max(1);
     let root = area(svg);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(format!("What moves {output} ({quarter})"), (FONT, 20))
-        .margin(15)
-        .x_label_area_size(45)
-        .y_label_area_size(300)
-        .build_cartesian_2d(-1f64..1f64, (0..n - 1).into_segmented())
-        .map_err(fail)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(n)
-        .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => bars
-                .get(n - 1 - i)
-                .map_or(String::new(), |(name, _)| name.clone()),
-            _ => String::new(),
-        })
-        .x_desc("rank correlation with the output (Spearman)")
-        .draw()
-        .map_err(fail)?;
+    let labels: Vec<String> = bars.iter().map(|(name, _)| name.clone()).collect();
+    let mut chart = bar_chart(
+        &root,
+        &format!("What moves {output} ({quarter})"),
+        20,
+        -1.0..1.0,
+        &labels,
+        300,
+        "rank correlation with the output (Spearman)",
+    )?;
     chart
         .draw_series(bars.iter().enumerate().map(|(k, (_, v))| {
             let row = n - 1 - k;
@@ -298,36 +331,23 @@ pub fn write_swing_charts(
                 crate::number::significant(x.high, 3)
             )
         };
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!(
-                    "{}: input at p10 (red) / p90 (blue), others at median",
-                    o.name
-                ),
-                (FONT, 18),
-            )
-            .margin(15)
-            .x_label_area_size(45)
-            .y_label_area_size(330)
-            .build_cartesian_2d(lo..hi, (0..n - 1).into_segmented())
-            .map_err(fail)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n)
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(r) => {
-                    order.get(n - 1 - r).map_or(String::new(), |&i| label(i))
-                }
-                _ => String::new(),
-            })
-            .x_desc(format!(
+        let labels: Vec<String> = order.iter().map(|&i| label(i)).collect();
+        let mut chart = bar_chart(
+            &root,
+            &format!(
+                "{}: input at p10 (red) / p90 (blue), others at median",
+                o.name
+            ),
+            18,
+            lo..hi,
+            &labels,
+            330,
+            &format!(
                 "{} (base {})",
                 o.name,
                 crate::number::significant(o.base, 4)
-            ))
-            .draw()
-            .map_err(fail)?;
+            ),
+        )?;
         let bars = order.iter().enumerate().flat_map(|(k, &i)| {
             let row = n - 1 - k;
             let (l, h, _, _) = o.swings[i];

@@ -10,7 +10,7 @@
 //! and are reported as estimated, with a standard error and a 95 %
 //! interval (± 1.96 SE).
 
-use super::charts::{FONT, TORNADO_BARS, area, fail, slug};
+use super::charts::{TORNADO_BARS, area, bar_chart, fail, slug};
 use super::fmt_f64;
 use crate::stats::sobol::{Estimate, SobolIndex};
 use plotters::prelude::*;
@@ -115,29 +115,16 @@ pub fn write_sobol_charts(dir: &Path, table: &SobolTable) -> io::Result<()> {
             .fold(0.0f64, f64::min);
         let mut svg = String::new();
         let root = area(&mut svg);
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!("Sobol indices of {output} ({quarter}): total (light), first-order (dark)"),
-                (FONT, 17),
-            )
-            .margin(15)
-            .x_label_area_size(45)
-            .y_label_area_size(300)
-            .build_cartesian_2d(lo..hi, (0..n - 1).into_segmented())
-            .map_err(fail)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n)
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(r) => order
-                    .get(n - 1 - r)
-                    .map_or(String::new(), |&i| table.inputs[i].0.clone()),
-                _ => String::new(),
-            })
-            .x_desc("share of the output's variance")
-            .draw()
-            .map_err(fail)?;
+        let labels: Vec<String> = order.iter().map(|&i| table.inputs[i].0.clone()).collect();
+        let mut chart = bar_chart(
+            &root,
+            &format!("Sobol indices of {output} ({quarter}): total (light), first-order (dark)"),
+            17,
+            lo..hi,
+            &labels,
+            300,
+            "share of the output's variance",
+        )?;
         let bars = order.iter().enumerate().flat_map(|(k, &i)| {
             let row = n - 1 - k;
             let bar = |v: f64, inset: i32, colour: RGBColor| {
