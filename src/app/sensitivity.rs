@@ -60,6 +60,17 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), AppError> {
         outputs: plan.spec.outputs.clone(),
         threads,
     };
+    let per_row = spec.columns().len() as u64 + 2;
+    if spec
+        .rows
+        .checked_mul(per_row)
+        .is_none_or(|p| p >= u64::MAX / 2)
+    {
+        return Err(AppError::Input(format!(
+            "--sobol {}: the design would simulate more than 2^63 paths ({per_row} a row); ask for fewer rows",
+            spec.rows
+        )));
+    }
     let progress = Progress::new(spec.paths(), args.quiet);
     let result = pick_freeze(&loaded.model, &spec, &|done| progress.set(done))?;
     progress.finish();

@@ -159,6 +159,13 @@ fn bad_requests_are_clear_errors() {
         "64",
     ]);
     assert!(e.contains("nothing is uncertain"), "{e}");
+    let e = stderr(&[
+        "sensitivity",
+        "scenarios/base.toml",
+        "--sobol",
+        "18446744073709551615",
+    ]);
+    assert!(e.contains("fewer rows"), "{e}");
     let e = stderr(&["sensitivity", "scenarios/base.toml"]);
     assert!(e.contains("--sobol"), "{e}");
 }
