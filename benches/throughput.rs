@@ -8,7 +8,8 @@
 //! with the sensitivity sums `sim run` keeps (or without, to see their cost).
 //! `sobol/base/1 thread/1024 rows`: a `sim sensitivity --sobol 1024` design
 //! (23,553 paths through the model, pick-freeze sums, no quantiles).
-//! `engine/quarters/1 thread/Q`: the same at 20 and at 80 quarters.
+//! `engine/quarters/1 thread[, with sensitivity]/Q`: the same at 20 and at
+//! 80 quarters, without the sensitivity sums and with them (as `sim run`).
 //! `engine/market_only`: the same scenario with its market layer alone,
 //! for comparison. `model/no statistics`: the same paths through the model
 //! with a recorder that only keeps the path's row, on one thread: the
@@ -124,19 +125,32 @@ fn quarters(c: &mut Criterion) {
     group.sample_size(10);
     let paths = 8_192u64;
     group.throughput(Throughput::Elements(paths));
-    for n in [20, 80] {
-        let set = [Override::from_flag(
-            "--set",
-            "simulation.quarters",
-            n.to_string(),
-        )];
-        let s = scenario::load(&root.join("scenarios/base.toml"), &set).expect("loads");
-        let model = Economy::new(&s).expect("builds");
-        let quantiles = quantiles(&s, &model, QuantilePolicy::Default);
-        let cfg = config(paths, s.simulation.seed, 1, quantiles);
-        group.bench_with_input(BenchmarkId::new("1 thread", n), &cfg, |b, cfg| {
-            b.iter(|| black_box(engine::run(&model, cfg, &|_| {}).expect("run")))
-        });
+    for sensitivity in [false, true] {
+        for n in [20, 80] {
+            let set = [Override::from_flag(
+                "--set",
+                "simulation.quarters",
+                n.to_string(),
+            )];
+            let s = scenario::load(&root.join("scenarios/base.toml"), &set).expect("loads");
+            let model = Economy::new(&s).expect("builds");
+            let quantiles = quantiles(&s, &model, QuantilePolicy::Default);
+            let meta = sim::app::report_meta(&s, &model);
+            let cfg = RunConfig {
+                sensitivity: sim::output::sensitivity_plan(&meta)
+                    .map(|p| p.spec)
+                    .filter(|_| sensitivity),
+                ..config(paths, s.simulation.seed, 1, quantiles)
+            };
+            let name = if sensitivity {
+                "1 thread, with sensitivity"
+            } else {
+                "1 thread"
+            };
+            group.bench_with_input(BenchmarkId::new(name, n), &cfg, |b, cfg| {
+                b.iter(|| black_box(engine::run(&model, cfg, &|_| {}).expect("run")))
+            });
+        }
     }
     group.finish();
 }
