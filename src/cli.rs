@@ -37,7 +37,7 @@ pub enum Command {
     /// First-order and total Sobol indices of each headline output (a pick-freeze design of N rows).
     #[command(after_help = SENSITIVITY_HELP)]
     Sensitivity(SensitivityArgs),
-    /// Combine the folders of `--shard K/N` runs or sweeps into the unsharded output.
+    /// Combine the folders of `--shard K/N` runs, sweeps or Sobol designs into the unsharded output.
     #[command(after_help = MERGE_HELP)]
     Merge(MergeArgs),
     /// Write a commented starter scenario that runs.
@@ -94,7 +94,8 @@ scenario's 20: 23,553 paths at N = 1,024). Standard errors shrink as 1/√N.
 
 Examples:
   sim sensitivity scenarios/base.toml --sobol 1024
-  sim sensitivity scenarios/base.toml --sobol 4096 --set market.demand.vol=0.2 --out out/sobol-vol";
+  sim sensitivity scenarios/base.toml --sobol 4096 --set market.demand.vol=0.2 --out out/sobol-vol
+  sim sensitivity scenarios/base.toml --sobol 65536 --shard 0/2 --out s0   (then sim merge s0 s1 --out s)";
 
 const VALIDATE_HELP: &str = "\
 Writes nothing; prints the resolved parameters, or with --resolved the merged TOML of a
@@ -304,6 +305,9 @@ pub struct SensitivityArgs {
     /// Output folder [default: out/<scenario-stem>-sobol/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Run only shard K of N of the design's rows (then `sim merge`).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     /// Worker threads [default: one per core]. Results do not depend on it.
     #[arg(long, value_name = "T")]
     pub threads: Option<usize>,

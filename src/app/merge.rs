@@ -24,6 +24,7 @@ pub(super) fn merge(args: &MergeArgs) -> Result<(), AppError> {
     let written = match parts[0].1.identity.kind.as_str() {
         "run" => merge_run(&parts, &args.out, args.quiet)?,
         "sweep" => merge_sweep(&parts, &args.out)?,
+        "sobol" => merge_sobol(&parts, &args.out)?,
         other => {
             return Err(AppError::Input(format!(
                 "{} holds a partial result of kind `{other}`, which this sim cannot merge",
@@ -301,4 +302,77 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Combines the shards of a `sim sensitivity --sobol N` design into the
+/// design's `sobol.csv`, charts and manifest, the bytes one run writes.
+fn merge_sobol(parts: &[(PathBuf, PartialInfo)], out: &Path) -> Result<Vec<PathBuf>, AppError> {
+    let mut blocks = Vec::new();
+    let (mut seconds, mut threads) = (0.0, 0);
+    for (dir, info) in parts {
+        let part = info
+            .sobol
+            .as_ref()
+            .ok_or_else(|| missing_part(dir, "sobol"))?;
+        let file = dir.join(partial::STATE_FILE);
+        let bytes = std::fs::read(&file)
+            .map_err(|e| AppError::Input(format!("cannot read {}: {e}", file.display())))?;
+        if super::sha256_hex(&bytes) != part.state_sha256 {
+            return Err(AppError::Input(format!(
+                "{} does not match its partial.json (damaged, or copied from another shard); rerun shard {}",
+                file.display(),
+                info.shard
+            )));
+        }
+        let p = state::decode(&bytes)
+            .map_err(|e| AppError::Input(format!("{}: {e}", file.display())))?;
+        if [p.chunks.start, p.chunks.end] != part.chunks {
+            return Err(AppError::Input(format!(
+                "{}: its chunks disagree with partial.json; rerun shard {}",
+                file.display(),
+                info.shard
+            )));
+        }
+        blocks.extend(p.blocks);
+        seconds += part.manifest.elapsed_seconds;
+        threads = threads.max(part.manifest.threads);
+    }
+    let first = parts[0]
+        .1
+        .sobol
+        .as_ref()
+        .ok_or_else(|| missing_part(&parts[0].0, "sobol"))?;
+    let rows = parts[0].1.identity.paths;
+    let layout = crate::stats::sobol::SobolLayout {
+        m: first.outputs.len(),
+        columns: first.inputs.len(),
+    };
+    let sums = engine::pick_freeze::finish(rows, layout, blocks).map_err(|e| {
+        AppError::Input(format!(
+            "the shards' partial results do not fit together: {e}; rerun the shards"
+        ))
+    })?;
+    let inputs: Vec<(String, &'static str)> = first
+        .inputs
+        .iter()
+        .map(|(name, kind)| {
+            let kind = if kind == "parameter" {
+                "parameter"
+            } else {
+                "randomness"
+            };
+            (name.clone(), kind)
+        })
+        .collect();
+    let mut manifest = first.manifest.clone();
+    manifest.threads = threads;
+    manifest.elapsed_seconds = seconds;
+    manifest.paths_per_second = manifest.paths as f64 / seconds.max(1e-9);
+    manifest.shards = parts.len() as u64;
+    let table = output::SobolTable {
+        outputs: &first.outputs,
+        inputs: &inputs,
+        indices: &sums.indices(),
+    };
+    super::sensitivity::write_outputs(out, &table, rows, &manifest)
 }

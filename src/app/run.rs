@@ -169,6 +169,7 @@ fn run_shard(
             state_sha256: sha256_hex(&state),
         }),
         sweep: None,
+        sobol: None,
     };
     let out_dir = args
         .out

@@ -4,14 +4,19 @@
 //! ([`crate::engine::pick_freeze`]), plus the paths' own randomness.
 
 use super::{
-    AppError, default_out_dir, load, report_meta, run_manifest, run_overrides, say, threads_flag,
+    AppError, default_out_dir, load, report_meta, run_manifest, run_overrides, say, sha256_hex,
+    threads_flag,
 };
 use crate::cli::SensitivityArgs;
-use crate::engine::pick_freeze::{PickFreezeSpec, pick_freeze};
+use crate::engine;
+use crate::engine::pick_freeze::{self, PickFreezeSpec, pick_freeze};
 use crate::model::inputs::scenario_params;
 use crate::output::{self, Manifest, QuantilePolicy, SobolTable};
 use crate::progress::Progress;
 use crate::scenario;
+use crate::shard::partial::{self, Identity, PartialInfo, SobolPart};
+use crate::shard::state;
+use std::path::{Path, PathBuf};
 
 /// The name of the column that swaps a path's shocks.
 const RANDOMNESS: &str = "path randomness";
@@ -71,50 +76,126 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), AppError> {
             spec.rows
         )));
     }
+    let manifest = |threads: usize, seconds: f64, paths: u64| {
+        let m = run_manifest(
+            &args.scenario,
+            &loaded,
+            &overrides,
+            0,
+            QuantilePolicy::Default,
+            threads,
+            seconds,
+        );
+        Manifest {
+            paths: spec.paths(),
+            paths_per_second: paths as f64 / seconds.max(1e-9),
+            antithetic: false,
+            sensitivity: true,
+            sobol_rows: Some(spec.rows),
+            ..m
+        }
+    };
+    if let Some(shard) = args.shard {
+        let started = std::time::Instant::now();
+        let chunks = shard.chunks(pick_freeze::n_chunks(spec.rows));
+        let rows = (chunks.start * pick_freeze::ROWS_PER_CHUNK).min(spec.rows)
+            ..(chunks.end * pick_freeze::ROWS_PER_CHUNK).min(spec.rows);
+        let paths = (rows.end - rows.start) * per_row + 1;
+        let progress = Progress::new(paths, args.quiet);
+        let (blocks, threads) =
+            pick_freeze::pick_freeze_range(&loaded.model, &spec, chunks.clone(), &|done| {
+                progress.set(done)
+            })?;
+        progress.finish();
+        let manifest = Manifest {
+            shards: shard.count,
+            ..manifest(threads, started.elapsed().as_secs_f64(), paths)
+        };
+        let state = state::encode(&engine::Partial {
+            chunks: chunks.clone(),
+            blocks,
+            histograms: Vec::new(),
+            samples: Vec::new(),
+        });
+        let info = PartialInfo {
+            format: partial::FORMAT,
+            identity: Identity {
+                kind: "sobol".to_string(),
+                version: manifest.version.clone(),
+                scenario_sha256: manifest.scenario_sha256.clone(),
+                overrides: overrides.to_vec(),
+                seed: spec.seed,
+                paths: spec.rows,
+                sample_paths: 0,
+                design: Some(format!("sobol {}", spec.rows)),
+                design_sha256: None,
+                points: None,
+                shards: shard.count,
+                quantiles: QuantilePolicy::Default,
+                sensitivity: true,
+            },
+            shard,
+            run: None,
+            sweep: None,
+            sobol: Some(SobolPart {
+                manifest,
+                outputs: plan.outputs.clone(),
+                inputs: inputs
+                    .iter()
+                    .map(|(n, k)| (n.clone(), k.to_string()))
+                    .collect(),
+                chunks: [chunks.start, chunks.end],
+                state_sha256: sha256_hex(&state),
+            }),
+        };
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| default_out_dir(&args.scenario, "-sobol").join(shard.dir_name()));
+        let io = |e: std::io::Error| {
+            AppError::Io(format!(
+                "cannot write the shard's result to {}: {e}",
+                out.display()
+            ))
+        };
+        std::fs::create_dir_all(&out).map_err(io)?;
+        let staged = vec![
+            output::stage(&out, partial::STATE_FILE, |w| w.write_all(&state)).map_err(io)?,
+            output::stage(&out, partial::PARTIAL_FILE, |w| info.write(w)).map_err(io)?,
+        ];
+        output::commit(staged).map_err(io)?;
+        if !args.quiet {
+            say(&[
+                format!(
+                    "shard {shard}: rows {}..{} of {}; wrote {}",
+                    rows.start,
+                    rows.end,
+                    spec.rows,
+                    out.display()
+                ),
+                format!(
+                    "when all {} shards are done: sim merge <their folders> --out DIR",
+                    shard.count
+                ),
+            ])?;
+        }
+        return Ok(());
+    }
     let progress = Progress::new(spec.paths(), args.quiet);
     let result = pick_freeze(&loaded.model, &spec, &|done| progress.set(done))?;
     progress.finish();
-    let indices = result.sums.indices();
-    let table = SobolTable {
-        outputs: &plan.outputs,
-        inputs: &inputs,
-        indices: &indices,
-    };
     let seconds = result.elapsed.as_secs_f64();
-    let manifest = run_manifest(
-        &args.scenario,
-        &loaded,
-        &overrides,
-        0,
-        QuantilePolicy::Default,
-        result.threads,
-        seconds,
-    );
-    let manifest = Manifest {
-        paths: spec.paths(),
-        paths_per_second: spec.paths() as f64 / seconds.max(1e-9),
-        antithetic: false,
-        sensitivity: true,
-        sobol_rows: Some(spec.rows),
-        ..manifest
-    };
+    let manifest = manifest(result.threads, seconds, spec.paths());
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| default_out_dir(&args.scenario, "-sobol"));
-    let io = |e: std::io::Error| AppError::Io(format!("cannot write to {}: {e}", out.display()));
-    std::fs::create_dir_all(&out).map_err(io)?;
-    let mut staged = vec![
-        output::stage(&out, "sobol.csv", |w| {
-            output::write_sobol(w, &table, spec.rows)
-        })
-        .map_err(io)?,
-        output::stage(&out, "manifest.json", |w| manifest.write(w)).map_err(io)?,
-    ];
-    let charts = output::stage_dir(&out, "charts").map_err(io)?;
-    output::write_sobol_charts(charts.path(), &table).map_err(io)?;
-    staged.push(charts);
-    let written = output::commit(staged).map_err(io)?;
+    let table = SobolTable {
+        outputs: &plan.outputs,
+        inputs: &inputs,
+        indices: &result.sums.indices(),
+    };
+    let written = write_outputs(&out, &table, spec.rows, &manifest)?;
     if !args.quiet {
         let mut lines = vec![format!(
             "{} rows × ({} inputs + path randomness + A and B) + 1 = {} paths in {:.2} s ({:.0} paths/s, {} threads)",
@@ -130,6 +211,26 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<(), AppError> {
         say(&lines)?;
     }
     Ok(())
+}
+
+/// Writes `sobol.csv`, `charts/sobol_*.svg` and `manifest.json` into
+/// `out` (a whole design, or the merge of its shards).
+pub(super) fn write_outputs(
+    out: &Path,
+    table: &SobolTable,
+    rows: u64,
+    manifest: &Manifest,
+) -> Result<Vec<PathBuf>, AppError> {
+    let io = |e: std::io::Error| AppError::Io(format!("cannot write to {}: {e}", out.display()));
+    std::fs::create_dir_all(out).map_err(io)?;
+    let mut staged = vec![
+        output::stage(out, "sobol.csv", |w| output::write_sobol(w, table, rows)).map_err(io)?,
+        output::stage(out, "manifest.json", |w| manifest.write(w)).map_err(io)?,
+    ];
+    let charts = output::stage_dir(out, "charts").map_err(io)?;
+    output::write_sobol_charts(charts.path(), table).map_err(io)?;
+    staged.push(charts);
+    output::commit(staged).map_err(io)
 }
 
 /// The first `n` outputs' three largest total effects, with first-order.

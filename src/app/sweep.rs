@@ -297,6 +297,7 @@ pub(super) fn run_design(args: &SweepArgs, given: Option<Design>) -> Result<(), 
                 points: mine.clone(),
                 keep_points: args.keep_points,
             }),
+            sobol: None,
         };
         staged.push(output::stage(&out_dir, partial::PARTIAL_FILE, |w| info.write(w)).map_err(io)?);
     } else {

@@ -10,14 +10,17 @@
 //! N rows and c columns costs N × (c + 2) paths, plus one path that fixes
 //! each output's centring shift.
 //!
-//! Rows run in chunks of [`ROWS_PER_CHUNK`] on rayon; chunk sums are added
-//! in chunk order, so the result is bit-identical for any thread count.
+//! Rows run in chunks of [`ROWS_PER_CHUNK`] on rayon; chunk sums merge
+//! along the engine's fixed tree ([`Fold`]), so the result is bit-identical
+//! for any thread count and any split into shards (each shard also
+//! simulates the one centring path).
 
 use super::chunk::RowRecorder;
 use super::seeding::{DesignPath, design_path_random};
-use super::{EngineError, PathModel, in_pool};
+use super::{Block, EngineError, Fold, PathModel, TilingError, in_pool};
 use crate::stats::sobol::{SobolLayout, SobolSums};
 use rayon::prelude::*;
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -70,6 +73,19 @@ pub struct PickFreezeResult {
     pub elapsed: Duration,
 }
 
+/// The chunks of a design of `rows` rows.
+pub fn n_chunks(rows: u64) -> u64 {
+    rows.div_ceil(ROWS_PER_CHUNK)
+}
+
+/// The shape of the design's sums.
+pub fn layout(spec: &PickFreezeSpec) -> SobolLayout {
+    SobolLayout {
+        m: spec.outputs.len(),
+        columns: spec.columns().len(),
+    }
+}
+
 /// Runs the design; `progress` gets the paths simulated so far.
 pub fn pick_freeze<M: PathModel>(
     model: &M,
@@ -77,11 +93,25 @@ pub fn pick_freeze<M: PathModel>(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<PickFreezeResult, EngineError> {
     let started = Instant::now();
+    let (blocks, threads) = pick_freeze_range(model, spec, 0..n_chunks(spec.rows), progress)?;
+    Ok(PickFreezeResult {
+        sums: finish(spec.rows, layout(spec), blocks)?,
+        threads,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Runs the design's chunks in `chunks` only (one shard of it): their sums
+/// as the aligned blocks of the fixed merge tree ([`Fold`]), with the
+/// threads used. Each chunk's sums travel as a block's `sens`.
+pub fn pick_freeze_range<M: PathModel>(
+    model: &M,
+    spec: &PickFreezeSpec,
+    chunks: Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Vec<Block>, usize), EngineError> {
     let columns = spec.columns();
-    let layout = SobolLayout {
-        m: spec.outputs.len(),
-        columns: columns.len(),
-    };
+    let layout = layout(spec);
     let eval = Evaluator::new(model, spec);
     let mut scratch = model.scratch();
     let mut row = eval.row();
@@ -106,27 +136,59 @@ pub fn pick_freeze<M: PathModel>(
         }
         Ok(sums)
     };
-    let n_chunks = spec.rows.div_ceil(ROWS_PER_CHUNK);
-    let (sums, threads) = in_pool(spec.threads, |threads| {
-        let mut total = SobolSums::new(layout);
-        for batch in (0..n_chunks).step_by(BATCH_CHUNKS as usize) {
-            let batch = batch..(batch + BATCH_CHUNKS).min(n_chunks);
+    let chunks = chunks.start.min(n_chunks(spec.rows))..chunks.end.min(n_chunks(spec.rows));
+    let (fold, threads) = in_pool(spec.threads, |threads| {
+        let mut fold = Fold::new(chunks.start);
+        for batch in (chunks.start..chunks.end).step_by(BATCH_CHUNKS as usize) {
+            let batch = batch..(batch + BATCH_CHUNKS).min(chunks.end);
             let parts: Vec<Result<SobolSums, EngineError>> = if threads > 1 {
-                batch.into_par_iter().map(chunk_sums).collect()
+                batch.clone().into_par_iter().map(chunk_sums).collect()
             } else {
-                batch.map(chunk_sums).collect()
+                batch.clone().map(chunk_sums).collect()
             };
-            for part in parts {
-                total.add(&part?);
+            for (c, part) in batch.zip(parts) {
+                fold.push(Block {
+                    start: c,
+                    level: 0,
+                    moments: Vec::new(),
+                    sens: part?.sums,
+                })
+                .expect("chunks arrive in order");
             }
         }
-        Ok::<_, EngineError>(total)
+        Ok::<_, EngineError>(fold)
     })?;
-    Ok(PickFreezeResult {
-        sums: sums?,
-        threads,
-        elapsed: started.elapsed(),
-    })
+    Ok((fold?.into_blocks(), threads))
+}
+
+/// Combines the blocks of every shard of a design (in any order) into its
+/// sums, exactly as one run would; refuses blocks that do not tile the
+/// design's chunks or have the wrong length.
+pub fn finish(
+    rows: u64,
+    layout: SobolLayout,
+    mut blocks: Vec<Block>,
+) -> Result<SobolSums, EngineError> {
+    blocks.sort_by_key(|b| b.start);
+    let mut fold = Fold::new(0);
+    for b in blocks {
+        if b.sens.len() != layout.len() || !b.moments.is_empty() {
+            return Err(EngineError::Tiling(TilingError(format!(
+                "a block of chunks {}.. has the wrong length",
+                b.start
+            ))));
+        }
+        fold.push(b).map_err(EngineError::Tiling)?;
+    }
+    if fold.next() != n_chunks(rows) {
+        return Err(EngineError::Tiling(TilingError(format!(
+            "the blocks cover chunks 0..{} of 0..{}",
+            fold.next(),
+            n_chunks(rows)
+        ))));
+    }
+    let (_, sums) = fold.total(0);
+    Ok(SobolSums { layout, sums })
 }
 
 /// Simulates one design path and reads its outputs.
@@ -299,6 +361,25 @@ mod tests {
         // It costs what the design says, and no more.
         assert_eq!(model.calls.load(Ordering::Relaxed), s.paths());
         assert_eq!(s.paths(), 40_000 * 6 + 1);
+    }
+
+    #[test]
+    fn shards_finish_to_the_same_bits() {
+        let model = Ishigami::new(NOISE);
+        let s = spec(1000, 2);
+        let whole = pick_freeze(&model, &s, &|_| {}).unwrap().sums;
+        let n = n_chunks(s.rows);
+        let mut blocks = Vec::new();
+        for range in [0..7, 7..40, 40..n] {
+            blocks.extend(pick_freeze_range(&model, &s, range, &|_| {}).unwrap().0);
+        }
+        blocks.reverse();
+        assert_eq!(finish(s.rows, layout(&s), blocks.clone()).unwrap(), whole);
+        blocks.pop();
+        assert!(
+            finish(s.rows, layout(&s), blocks).is_err(),
+            "a missing shard is refused"
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub const FORMAT: u32 = 1;
 /// else. Everything that changes the numbers is here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Identity {
-    /// `run` or `sweep`.
+    /// `run`, `sweep` or `sobol`.
     pub kind: String,
     /// sim's version: another version may compute other numbers.
     pub version: String,
@@ -62,6 +62,20 @@ pub struct SweepPart {
     pub keep_points: bool,
 }
 
+/// What a shard of a `sim sensitivity --sobol N` design adds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SobolPart {
+    pub manifest: Manifest,
+    /// Each output as (`entity.metric`, quarter).
+    pub outputs: Vec<(String, String)>,
+    /// Each input as (name, kind): the design's columns in order.
+    pub inputs: Vec<(String, String)>,
+    /// The design's chunks of rows this shard ran.
+    pub chunks: [u64; 2],
+    /// SHA-256 of `state.bin`.
+    pub state_sha256: String,
+}
+
 /// The contents of `partial.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartialInfo {
@@ -70,6 +84,8 @@ pub struct PartialInfo {
     pub shard: Shard,
     pub run: Option<RunPart>,
     pub sweep: Option<SweepPart>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sobol: Option<SobolPart>,
 }
 
 impl PartialInfo {
@@ -89,7 +105,7 @@ pub fn read(dir: &Path) -> Result<PartialInfo, String> {
     let text = std::fs::read_to_string(&file).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             format!(
-                "{} is not a shard's output (no {PARTIAL_FILE}); give the folders written by `sim run --shard K/N` or `sim sweep --shard K/N`",
+                "{} is not a shard's output (no {PARTIAL_FILE}); give the folders written by `sim run`, `sim sweep`, `sim tornado` or `sim sensitivity` with `--shard K/N`",
                 dir.display()
             )
         } else {
@@ -119,7 +135,7 @@ pub fn check_complete(
     for (dir, p) in &parts[1..] {
         if let Some(field) = first_difference(&first.identity, &p.identity) {
             return Err(format!(
-                "{} and {} are not shards of the same job: they differ in {field}; merge only the shards of one `sim run`/`sim sweep` command",
+                "{} and {} are not shards of the same job: they differ in {field}; merge only the shards of one command",
                 first_dir.display(),
                 dir.display()
             ));

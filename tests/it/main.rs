@@ -13,7 +13,7 @@
 //! - `quantiles`: the histogram's error bound and merge identity.
 //! - `quantile_rule`: quantiles kept exactly where the README's rule says, equal to `--quantiles all`'s.
 //! - `shards`: `--shard K/N` then `sim merge` equals the unsharded output byte for byte.
-//! - `sobol`: `sim sensitivity --sobol N`: known indices end to end, exact zeros, cost, threads.
+//! - `sobol`: `sim sensitivity --sobol N`: known indices end to end, exact zeros, cost, threads, shards.
 //! - `sweep`: `sim sweep` points equal `sim run --set`, designs, errors, monotonicity,
 //!   and the README's GNU parallel and Slurm recipes.
 //! - `inherit`: `extends`: shipped variants resolve to base but for their keys; errors at the setting file.

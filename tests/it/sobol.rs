@@ -217,3 +217,56 @@ fn the_design_and_the_run_agree_on_first_order_indices() {
     assert!(mean < 1.1, "mean |z| {mean}");
     assert!(far <= z.len() / 100, "{far} of {} beyond 3.5 SE", z.len());
 }
+
+#[test]
+fn shards_merge_to_the_whole_design() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    sobol("scenarios/base.toml", "100", "2", &whole, &[]);
+    let mut dirs = Vec::new();
+    for k in 0..3 {
+        let d = tmp.path().join(format!("s{k}"));
+        sobol(
+            "scenarios/base.toml",
+            "100",
+            "1",
+            &d,
+            &["--shard", &format!("{k}/3")],
+        );
+        dirs.push(d);
+    }
+    let merged = tmp.path().join("merged");
+    sim()
+        .arg("merge")
+        .args(dirs.iter().rev())
+        .arg("--out")
+        .arg(&merged)
+        .arg("--quiet")
+        .assert()
+        .success();
+    assert_same_outputs(&whole, &merged);
+    // A shard of another design is refused.
+    let other = tmp.path().join("other");
+    sobol(
+        "scenarios/base.toml",
+        "64",
+        "1",
+        &other,
+        &["--shard", "2/3"],
+    );
+    let e = sim()
+        .arg("merge")
+        .args([&dirs[0], &dirs[1], &other])
+        .arg("--out")
+        .arg(tmp.path().join("bad"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        String::from_utf8(e)
+            .unwrap()
+            .contains("not shards of the same job")
+    );
+}
