@@ -20,7 +20,7 @@
 //! - `leftovers`: signals, killed runs and racing runs leave one run's files in `--out`.
 //! - `schema`: the shipped JSON Schema is current, shipped scenarios validate, typos do not.
 //! - `market_direction`: comparative statics of the compute market and capex under common random numbers.
-//! - `tornado`: a swing is `sim run` with the input moved; shards merge to the same table.
+//! - `tornado`: a swing is `sim run` with the input moved, and hand arithmetic without shocks; shards merge to the same table.
 //! - `thresholds`: window arithmetic, first-hit timing, a closed-form probability, the CSV files.
 //! - `value`: fleet value, AI NPV, economic depreciation and reported earnings; the accounting life.
 //!

@@ -169,3 +169,54 @@ fn bad_requests_are_clear_errors() {
         .clone();
     assert!(String::from_utf8(e).unwrap().contains("nothing to swing"));
 }
+
+/// In a world without shocks every path is the same, so a tornado's swing
+/// is hand arithmetic: thresholds 1 % either side of the hand-computed
+/// demand at each swung growth flip exactly where that arithmetic says.
+#[test]
+fn zero_volatility_swings_equal_hand_arithmetic() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Demand after 8 quarters in boom: log D = ln 10 + 2 g − 2 · 1.5 · 0.8 · ln 0.75.
+    let demand = |g: f64| 10.0 * (2.0 * g - 2.4 * 0.75f64.ln()).exp();
+    let mut text = read(&crate::common::root().join("tests/data/deterministic.toml"));
+    let levels = [("low", 0.2), ("base", 0.4), ("high", 0.6)];
+    for (name, g) in levels {
+        for (side, factor) in [("below", 0.99), ("above", 1.01)] {
+            text += &format!(
+                "\n[[threshold]]\nname = \"{side} {name}\"\nmetric = \"market.demand_gw\"\nwindow = \"quarter\"\nop = \">=\"\nvalue = {}\nfrom = \"2027Q4\"\nby = \"2027Q4\"\n",
+                factor * demand(g)
+            );
+        }
+    }
+    let scenario = tmp.path().join("still.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = tmp.path().join("t");
+    sim()
+        .arg("tornado")
+        .arg(&scenario)
+        .args(["--range", "market.demand.growth=0.2:0.6", "--paths", "16"])
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let tornado = table(&out.join("tornado.csv"));
+    let col = |name: &str| tornado[0].iter().position(|h| h == name).unwrap();
+    for (k, (name, _)) in levels.iter().enumerate() {
+        for side in ["below", "above"] {
+            let row = tornado
+                .iter()
+                .find(|r| r[0] == format!("threshold.{side} {name}.probability"))
+                .expect("the threshold's row");
+            let got: Vec<f64> = ["output_low", "output_base", "output_high"]
+                .iter()
+                .map(|c| row[col(c)].parse().unwrap())
+                .collect();
+            // Hit at every swung level at or above this one (below it by 1 %),
+            // or strictly above it (above it by 1 %).
+            let want: Vec<f64> = (0..3)
+                .map(|j| f64::from(u8::from(if side == "below" { j >= k } else { j > k })))
+                .collect();
+            assert_eq!(got, want, "{side} {name}");
+        }
+    }
+}
