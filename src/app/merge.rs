@@ -40,6 +40,37 @@ pub(super) fn merge(args: &MergeArgs) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A shard's `state.bin`, checked against what its `partial.json` says
+/// (the file's SHA-256 and the chunks it covers).
+fn read_state(
+    dir: &Path,
+    info: &PartialInfo,
+    sha256: &str,
+    chunks: [u64; 2],
+) -> Result<engine::Partial, AppError> {
+    let file = dir.join(partial::STATE_FILE);
+    let bytes = std::fs::read(&file)
+        .map_err(|e| AppError::Input(format!("cannot read {}: {e}", file.display())))?;
+    if super::sha256_hex(&bytes) != sha256 {
+        return Err(AppError::Input(format!(
+            "{} does not match its partial.json (damaged, or copied from another shard); rerun shard {}",
+            file.display(),
+            info.shard
+        )));
+    }
+    let p =
+        state::decode(&bytes).map_err(|e| AppError::Input(format!("{}: {e}", file.display())))?;
+    if [p.chunks.start, p.chunks.end] != chunks {
+        return Err(AppError::Input(format!(
+            "{} covers chunks {:?}, but its partial.json says {:?}",
+            file.display(),
+            p.chunks,
+            chunks
+        )));
+    }
+    Ok(p)
+}
+
 fn missing_part(dir: &Path, what: &str) -> AppError {
     AppError::Input(format!(
         "{}: partial.json has no {what} section; the file was edited or damaged",
@@ -92,26 +123,7 @@ fn merge_run(
     let (mut threads, mut seconds) = (0, 0.0);
     for (dir, info) in parts {
         let run = info.run.as_ref().ok_or_else(|| missing_part(dir, "run"))?;
-        let file = dir.join(partial::STATE_FILE);
-        let bytes = std::fs::read(&file)
-            .map_err(|e| AppError::Input(format!("cannot read {}: {e}", file.display())))?;
-        if super::sha256_hex(&bytes) != run.state_sha256 {
-            return Err(AppError::Input(format!(
-                "{} does not match its partial.json (damaged, or copied from another shard); rerun shard {}",
-                file.display(),
-                info.shard
-            )));
-        }
-        let p = state::decode(&bytes)
-            .map_err(|e| AppError::Input(format!("{}: {e}", file.display())))?;
-        if [p.chunks.start, p.chunks.end] != run.chunks {
-            return Err(AppError::Input(format!(
-                "{} covers chunks {:?}, but its partial.json says {:?}",
-                file.display(),
-                p.chunks,
-                run.chunks
-            )));
-        }
+        let p = read_state(dir, info, &run.state_sha256, run.chunks)?;
         threads = threads.max(run.manifest.threads);
         seconds += run.manifest.elapsed_seconds;
         partials.push(p);
@@ -314,25 +326,7 @@ fn merge_sobol(parts: &[(PathBuf, PartialInfo)], out: &Path) -> Result<Vec<PathB
             .sobol
             .as_ref()
             .ok_or_else(|| missing_part(dir, "sobol"))?;
-        let file = dir.join(partial::STATE_FILE);
-        let bytes = std::fs::read(&file)
-            .map_err(|e| AppError::Input(format!("cannot read {}: {e}", file.display())))?;
-        if super::sha256_hex(&bytes) != part.state_sha256 {
-            return Err(AppError::Input(format!(
-                "{} does not match its partial.json (damaged, or copied from another shard); rerun shard {}",
-                file.display(),
-                info.shard
-            )));
-        }
-        let p = state::decode(&bytes)
-            .map_err(|e| AppError::Input(format!("{}: {e}", file.display())))?;
-        if [p.chunks.start, p.chunks.end] != part.chunks {
-            return Err(AppError::Input(format!(
-                "{}: its chunks disagree with partial.json; rerun shard {}",
-                file.display(),
-                info.shard
-            )));
-        }
+        let p = read_state(dir, info, &part.state_sha256, part.chunks)?;
         blocks.extend(p.blocks);
         seconds += part.manifest.elapsed_seconds;
         threads = threads.max(part.manifest.threads);
