@@ -59,7 +59,7 @@ impl<S> Worker<S> {
         sens: Option<SensSums>,
     ) -> Worker<S> {
         let n_cells = n_metrics * n_quarters;
-        let position = |cell: usize| (cell % n_quarters) * n_metrics + cell / n_quarters;
+        let position = |cell: usize| row_position(cell, n_metrics, n_quarters);
         // In row order, so a path's insertions read its row front to back.
         let mut histogram_cells = histogram_cells;
         histogram_cells.sort_by_key(|&c| position(c));
@@ -85,6 +85,13 @@ pub(super) struct ChunkOutput {
     pub(super) samples: Vec<f64>,
     /// The chunk's sensitivity sums (empty without sensitivity).
     pub(super) sens: Vec<f64>,
+}
+
+/// Where cell `cell` (metric-major: `metric × quarters + quarter`) sits in
+/// a path's row, which is quarter-major.
+#[inline]
+pub(super) fn row_position(cell: usize, n_metrics: usize, n_quarters: usize) -> usize {
+    (cell % n_quarters) * n_metrics + cell / n_quarters
 }
 
 /// Writes one path's values into its row, quarter-major.
@@ -154,9 +161,8 @@ pub(super) fn run_chunk<M: PathModel>(
             sums.start(&rows[0]);
         }
         let n = (group_end - group_start) as usize;
-        let paired: Vec<&[f64]> = rows[..n - n % 2].iter().map(Vec::as_slice).collect();
-        if !paired.is_empty() {
-            sums.push_pairs(&paired);
+        if n >= 2 {
+            sums.push_pairs(&rows[..n - n % 2]);
         }
         if n % 2 == 1 {
             sums.push_single(&rows[n - 1]);

@@ -15,8 +15,9 @@
 //! for any thread count and any split into shards (each shard also
 //! simulates the one centring path).
 
-use super::chunk::RowRecorder;
+use super::chunk::{RowRecorder, row_position};
 use super::seeding::{DesignPath, design_path_random};
+use super::sensitivity::value;
 use super::{Block, EngineError, Fold, PathModel, TilingError, in_pool};
 use crate::stats::sobol::{SobolLayout, SobolSums};
 use rayon::prelude::*;
@@ -115,21 +116,25 @@ pub fn pick_freeze_range<M: PathModel>(
     let eval = Evaluator::new(model, spec);
     let mut scratch = model.scratch();
     let mut row = eval.row();
-    let shift = eval.outputs(&mut scratch, &mut row, 0, DesignPath::A)?;
+    let mut shift = Vec::with_capacity(layout.m);
+    eval.outputs(&mut scratch, &mut row, 0, DesignPath::A, &mut shift)?;
     let done = AtomicU64::new(1);
     let per_row = columns.len() as u64 + 2;
     let chunk_sums = |chunk: u64| -> Result<SobolSums, EngineError> {
         let mut scratch = model.scratch();
         let mut row = eval.row();
         let mut sums = SobolSums::new(layout);
+        let (mut a, mut b) = (Vec::with_capacity(layout.m), Vec::with_capacity(layout.m));
         let mut ab = Vec::with_capacity(layout.m * layout.columns);
         let rows = chunk * ROWS_PER_CHUNK..((chunk + 1) * ROWS_PER_CHUNK).min(spec.rows);
         for r in rows {
-            let a = eval.outputs(&mut scratch, &mut row, r, DesignPath::A)?;
-            let b = eval.outputs(&mut scratch, &mut row, r, DesignPath::B)?;
+            a.clear();
+            b.clear();
             ab.clear();
+            eval.outputs(&mut scratch, &mut row, r, DesignPath::A, &mut a)?;
+            eval.outputs(&mut scratch, &mut row, r, DesignPath::B, &mut b)?;
             for &c in &columns {
-                ab.extend(eval.outputs(&mut scratch, &mut row, r, c)?);
+                eval.outputs(&mut scratch, &mut row, r, c, &mut ab)?;
             }
             sums.push_row(&shift, &a, &b, &ab);
             progress(done.fetch_add(per_row, Ordering::Relaxed) + per_row);
@@ -210,7 +215,7 @@ impl<'a, M: PathModel> Evaluator<'a, M> {
             .map(|cells| {
                 cells
                     .iter()
-                    .map(|&c| (c % n_quarters) * n_metrics + c / n_quarters)
+                    .map(|&c| row_position(c, n_metrics, n_quarters))
                     .collect()
             })
             .collect();
@@ -227,22 +232,24 @@ impl<'a, M: PathModel> Evaluator<'a, M> {
         vec![0.0; self.n_metrics * self.n_quarters]
     }
 
+    /// Simulates design path `which` of row `r` and appends its outputs
+    /// to `into`.
     fn outputs(
         &self,
         scratch: &mut M::Scratch,
         row: &mut [f64],
         r: u64,
         which: DesignPath,
-    ) -> Result<Vec<f64>, EngineError> {
+        into: &mut Vec<f64>,
+    ) -> Result<(), EngineError> {
         let mut random = design_path_random(self.spec.seed, r, which);
         let mut rec = RowRecorder {
             n_metrics: self.n_metrics,
             row,
         };
         self.model.simulate(scratch, &mut random, &mut rec);
-        let mut values = Vec::with_capacity(self.positions.len());
         for at in &self.positions {
-            let v: f64 = at.iter().map(|&p| row[p]).sum();
+            let v = value(row, at);
             if !v.is_finite() {
                 let p = at
                     .iter()
@@ -257,9 +264,9 @@ impl<'a, M: PathModel> Evaluator<'a, M> {
                     count: 1,
                 });
             }
-            values.push(v);
+            into.push(v);
         }
-        Ok(values)
+        Ok(())
     }
 }
 

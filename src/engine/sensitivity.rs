@@ -7,7 +7,8 @@
 //! before the run: a function of the scenario, seed and path count alone,
 //! so every shard and thread count grades alike.
 
-use super::{CHUNK_PATHS, PathModel, RunConfig, chunk::RowRecorder, seeding};
+use super::chunk::{RowRecorder, row_position};
+use super::{CHUNK_PATHS, PathModel, RunConfig, seeding};
 use crate::stats::sensitivity::{Grader, Layout, SensSums};
 use rayon::prelude::*;
 
@@ -58,7 +59,7 @@ impl Prepared {
         threads: usize,
     ) -> Prepared {
         let (n_metrics, n_quarters) = (model.metrics().len(), model.n_quarters());
-        let position = |cell: usize| (cell % n_quarters) * n_metrics + cell / n_quarters;
+        let position = |cell: usize| row_position(cell, n_metrics, n_quarters);
         let positions: Vec<Vec<usize>> = spec
             .inputs
             .iter()
@@ -112,7 +113,7 @@ impl Prepared {
 
 /// A variable's value on a path: the sum of its cells.
 #[inline]
-fn value(row: &[f64], positions: &[usize]) -> f64 {
+pub(super) fn value(row: &[f64], positions: &[usize]) -> f64 {
     positions.iter().map(|&p| row[p]).sum()
 }
 

@@ -152,6 +152,18 @@ pub(crate) fn fmt_value(x: f64) -> String {
     }
 }
 
+/// Indices `0..n` by `size`, largest first; NaN sizes last; ties in index
+/// order. How every table of inputs ranks them.
+pub(crate) fn largest_first(n: usize, size: impl Fn(usize) -> f64) -> Vec<usize> {
+    let key = |i: usize| {
+        let s = size(i);
+        if s.is_nan() { f64::NEG_INFINITY } else { s }
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
+    order
+}
+
 pub(crate) fn fmt_f64(x: f64) -> String {
     if x.is_finite() {
         crate::number::shortest(x)

@@ -40,13 +40,9 @@ impl SensitivityPlan {
     /// the size of their rank correlation, largest first; undefined ones
     /// (a constant output) last, in input order.
     pub fn ranked(&self, rows: &[Estimate]) -> Vec<usize> {
-        let size = |i: usize| {
-            let r = rows[i * Measure::ALL.len()].value.abs();
-            if r.is_nan() { -1.0 } else { r }
-        };
-        let mut order: Vec<usize> = (0..self.inputs.len()).collect();
-        order.sort_by(|&a, &b| size(b).total_cmp(&size(a)).then(a.cmp(&b)));
-        order
+        super::largest_first(self.inputs.len(), |i| {
+            rows[i * Measure::ALL.len()].value.abs()
+        })
     }
 }
 

@@ -41,13 +41,7 @@ impl SobolTable<'_> {
     /// (a constant output) last, in input order.
     pub fn ranked(&self, o: usize) -> Vec<usize> {
         let rows = self.of_output(o);
-        let size = |i: usize| {
-            let t = rows[i].total.value;
-            if t.is_nan() { f64::NEG_INFINITY } else { t }
-        };
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        order.sort_by(|&a, &b| size(b).total_cmp(&size(a)).then(a.cmp(&b)));
-        order
+        super::largest_first(rows.len(), |i| rows[i].total.value)
     }
 }
 

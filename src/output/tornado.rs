@@ -30,14 +30,10 @@ pub struct SwingOutput {
 impl SwingOutput {
     /// Input indices by the size of their swing, largest first.
     pub fn ranked(&self) -> Vec<usize> {
-        let size = |i: usize| {
+        super::largest_first(self.swings.len(), |i| {
             let (l, h, _, _) = self.swings[i];
-            let s = (h - l).abs();
-            if s.is_nan() { -1.0 } else { s }
-        };
-        let mut order: Vec<usize> = (0..self.swings.len()).collect();
-        order.sort_by(|&a, &b| size(b).total_cmp(&size(a)).then(a.cmp(&b)));
-        order
+            (h - l).abs()
+        })
     }
 }
 

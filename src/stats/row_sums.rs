@@ -115,14 +115,14 @@ impl RowSums {
     /// stay in cache while every pair updates them. Each cell still sees
     /// the pairs in order, so the bits are those of one pair at a time.
     /// The pairs must not cross a block of [`BLOCK_PATHS`] paths.
-    pub fn push_pairs(&mut self, rows: &[&[f64]]) {
+    pub fn push_pairs<R: AsRef<[f64]>>(&mut self, rows: &[R]) {
         let pairs = rows.len() / 2;
         debug_assert!(rows.len() % 2 == 0 && 2 * (self.pairs_in_block + pairs) <= BLOCK_PATHS);
         let n = self.shift.len();
         for lo in (0..n).step_by(TILE_CELLS) {
             let hi = (lo + TILE_CELLS).min(n);
             for pair in rows.chunks_exact(2) {
-                self.update(pair[0], pair[1], lo..hi);
+                self.update(pair[0].as_ref(), pair[1].as_ref(), lo..hi);
             }
         }
         self.pairs_in_block += pairs;
@@ -311,8 +311,7 @@ mod tests {
         let mut grouped = RowSums::new(n);
         grouped.start(&rows[0]);
         for group in rows.chunks(8) {
-            let group: Vec<&[f64]> = group.iter().map(Vec::as_slice).collect();
-            grouped.push_pairs(&group);
+            grouped.push_pairs(group);
         }
         let (a, b) = (
             single.finish(rows.len() as u64, true, &all),
