@@ -92,7 +92,7 @@ fn check_shapes(
         };
         let (metrics, quarters) = (run.meta.metrics.len(), run.meta.quarters.len());
         let held = p.histograms.len();
-        if metrics * quarters != held || p.blocks.iter().any(|b| b.moments.len() != held) {
+        if metrics * quarters != held || p.blocks.iter().any(|b| b.cells.len() != held) {
             return Err(AppError::Input(format!(
                 "{}: partial.json lists {metrics} metrics × {quarters} quarters = {} cells, but {} holds {held}; the file was edited or damaged, rerun shard {}",
                 dir.display(),

@@ -10,18 +10,27 @@
 //! by quarter (position `quarter × metrics + metric`), the order the model
 //! records in, so a quarter's writes fall on neighbouring cache lines;
 //! results leave in cell order (metric-major), each cell's arithmetic
-//! untouched by the layout.
+//! untouched by the layout. At the end of a chunk its sums (measured from
+//! path 0's row) are added exactly into the worker's [`CellSums`], so a
+//! chunk hands back only its sample paths' values.
 
 use super::sensitivity::Prepared;
 use super::{CHUNK_PATHS, PathModel, Recorder, RunConfig, seeding};
 use crate::engine::MetricId;
 use crate::stats::sensitivity::SensSums;
-use crate::stats::{LogHistogram, Moments, RowSums};
+use crate::stats::{CellSums, ExactSum, LogHistogram, RowSums};
 
 /// A worker thread's reusable state: model scratch, the histograms of the
-/// cells that keep quantiles, the chunk's running sums and a group's rows.
+/// cells that keep quantiles, the chunk's running sums and a group's rows,
+/// and the exact sums of every chunk it ran.
 pub(super) struct Worker<S> {
     scratch: S,
+    /// Path 0's row: what every chunk's sums are measured from.
+    shift: Vec<f64>,
+    /// The exact sums of the chunks this worker ran, per cell.
+    pub(super) cells: CellSums,
+    /// Their sensitivity sums (empty without sensitivity).
+    pub(super) sens_total: Vec<ExactSum>,
     n_metrics: usize,
     /// The cells with a histogram, in row order.
     pub(super) histogram_cells: Vec<usize>,
@@ -53,18 +62,23 @@ const GROUP_PATHS: u64 = 8;
 impl<S> Worker<S> {
     pub(super) fn new(
         scratch: S,
+        shift: Vec<f64>,
         n_metrics: usize,
         n_quarters: usize,
         histogram_cells: Vec<usize>,
-        sens: Option<SensSums>,
+        sens: Option<(SensSums, usize)>,
     ) -> Worker<S> {
         let n_cells = n_metrics * n_quarters;
         let position = |cell: usize| row_position(cell, n_metrics, n_quarters);
         // In row order, so a path's insertions read its row front to back.
         let mut histogram_cells = histogram_cells;
         histogram_cells.sort_by_key(|&c| position(c));
+        let (sens, sens_len) = sens.map_or((None, 0), |(s, len)| (Some(s), len));
         Worker {
             scratch,
+            shift,
+            cells: CellSums::new(n_cells),
+            sens_total: vec![ExactSum::new(); sens_len],
             n_metrics,
             histograms: vec![LogHistogram::new(); histogram_cells.len()],
             histogram_positions: histogram_cells.iter().map(|&c| position(c)).collect(),
@@ -79,12 +93,22 @@ impl<S> Worker<S> {
     }
 }
 
-/// What a chunk hands back for ordered merging.
+/// The values of a chunk's sample paths (its sums stay with the worker).
 pub(super) struct ChunkOutput {
-    pub(super) moments: Vec<Moments>,
     pub(super) samples: Vec<f64>,
-    /// The chunk's sensitivity sums (empty without sensitivity).
-    pub(super) sens: Vec<f64>,
+}
+
+/// Path 0's row, quarter-major: the shift every chunk's sums use.
+pub(super) fn shift_row<M: PathModel>(model: &M, cfg: &RunConfig) -> Vec<f64> {
+    let n_metrics = model.metrics().len();
+    let mut row = vec![0.0; n_metrics * model.n_quarters()];
+    let mut random = seeding::path_random(cfg.seed, 0, cfg.antithetic);
+    let mut rec = RowRecorder {
+        n_metrics,
+        row: &mut row,
+    };
+    model.simulate(&mut model.scratch(), &mut random, &mut rec);
+    row
 }
 
 /// Where cell `cell` (metric-major: `metric × quarters + quarter`) sits in
@@ -120,6 +144,9 @@ pub(super) fn run_chunk<M: PathModel>(
 ) -> ChunkOutput {
     let Worker {
         scratch,
+        shift,
+        cells,
+        sens_total,
         n_metrics,
         histogram_positions,
         histograms,
@@ -158,7 +185,7 @@ pub(super) fn run_chunk<M: PathModel>(
             insert_staged(staged, histograms);
         }
         if group_start == start {
-            sums.start(&rows[0]);
+            sums.start(shift);
         }
         let n = (group_end - group_start) as usize;
         if n >= 2 {
@@ -170,11 +197,11 @@ pub(super) fn run_chunk<M: PathModel>(
         group_start = group_end;
     }
     insert_staged(staged, histograms);
-    ChunkOutput {
-        moments: sums.finish(end - start, cfg.antithetic, positions),
-        samples,
-        sens: sens.as_mut().map(SensSums::take).unwrap_or_default(),
+    sums.add_to(end - start, positions, cells);
+    if let Some(s) = sens.as_mut() {
+        s.add_to(sens_total);
     }
+    ChunkOutput { samples }
 }
 
 /// Inserts the staged rows into the histograms, eight histograms at a

@@ -3,10 +3,11 @@
 //!
 //! Paths are split into fixed chunks of [`CHUNK_PATHS`] (independent of the
 //! thread count), run with rayon in batches of [`BATCH_CHUNKS`]. Each path's
-//! random stream comes from (seed, path index) alone. Per-cell moments from
-//! each chunk merge along a fixed tree of aligned blocks ([`fold`]);
-//! histogram counts are integers kept per worker thread and summed at the
-//! end, which is exact in any order. So a run is bit-identical for any
+//! random stream comes from (seed, path index) alone. Each chunk's per-cell
+//! sums (measured from path 0's values) are added exactly into its worker's
+//! [`CellSums`], and histogram counts are integers kept per worker; both
+//! are summed at the end, which is exact in any order ([`fold`] checks that
+//! shards' ranges tile the run). So a run is bit-identical for any
 //! `--threads`, and a run split into shards ([`run_range`], one range of
 //! chunks each, possibly on different machines) combines with [`finish`]
 //! into the same bits as the whole. Memory is bounded by the cells, the
@@ -21,7 +22,7 @@ pub mod sensitivity;
 
 use crate::process::draws::PathRandom;
 use crate::stats::sensitivity::{Estimate, SensSums, estimates};
-use crate::stats::{CellSummary, LogHistogram, Moments};
+use crate::stats::{CellSummary, CellSums, ExactSum, LogHistogram};
 pub use fold::{Block, Fold, TilingError};
 use rayon::prelude::*;
 pub use sensitivity::SensitivitySpec;
@@ -198,31 +199,34 @@ pub fn memory_estimate(
         .saturating_add(1)
         .saturating_mul(histogram_cells as u64)
         .saturating_mul(HISTOGRAM_BYTES_ESTIMATE);
-    let batch = BATCH_CHUNKS
-        .saturating_mul(cells)
-        .saturating_mul(std::mem::size_of::<Moments>() as u64);
-    // Each worker's running sums (11 accumulators) and a group's eight
-    // rows per cell, and its staged histogram values (256 paths' worth).
-    let sums = (threads.max(1) as u64).saturating_mul(
-        cells
-            .saturating_mul(19 * 8)
-            .saturating_add((histogram_cells as u64).saturating_mul(256 * 8)),
-    );
+    // Each worker's running sums (11 accumulators), a group's eight rows
+    // and path 0's row per cell, its exact sums (three of some 64 bytes
+    // per cell), and its staged histogram values (256 paths' worth); one
+    // more set of exact sums for the total.
+    let sums = (threads.max(1) as u64)
+        .saturating_mul(
+            cells
+                .saturating_mul(20 * 8)
+                .saturating_add((histogram_cells as u64).saturating_mul(256 * 8)),
+        )
+        .saturating_add(
+            (threads.max(1) as u64)
+                .saturating_add(1)
+                .saturating_mul(cells)
+                .saturating_mul(3 * 64),
+        );
     let samples = sample_paths.saturating_mul(cells).saturating_mul(16);
-    histograms
-        .saturating_add(batch)
-        .saturating_add(sums)
-        .saturating_add(samples)
+    histograms.saturating_add(sums).saturating_add(samples)
 }
 
-/// What one shard of a run produces: the aligned blocks of its chunk range
+/// What one shard of a run produces: the exact sums of its chunk range
 /// ([`fold`]), the histogram counts of its paths and the values of the
 /// sample paths it ran. [`finish`] combines the partials of all shards.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partial {
     /// The chunks this partial covers.
     pub chunks: Range<u64>,
-    /// The largest aligned blocks tiling `chunks`, in order.
+    /// One block covering `chunks` (none when the range is empty).
     pub blocks: Vec<Block>,
     /// Per cell; empty for cells that keep no quantiles.
     pub histograms: Vec<LogHistogram>,
@@ -297,7 +301,8 @@ fn in_pool<T: Send>(
 }
 
 /// Runs `chunks` in batches (in parallel on the current pool when
-/// `threads > 1`) and folds their moments in chunk order into aligned blocks.
+/// `threads > 1`); each worker adds its chunks' sums exactly, and the
+/// workers' sums make the range's one block.
 fn collect_range<M: PathModel>(
     model: &M,
     cfg: &RunConfig,
@@ -318,14 +323,24 @@ fn collect_range<M: PathModel>(
         .as_ref()
         .filter(|s| !s.layout().is_empty())
         .map(|spec| sensitivity::Prepared::new(model, cfg, spec, threads));
+    let sens_len = prepared.as_ref().map_or(0, |p| p.layout.len());
+    // Every chunk's sums are measured from path 0's values.
+    let shift = if chunks.is_empty() {
+        vec![0.0; n_cells]
+    } else {
+        chunk::shift_row(model, cfg)
+    };
     let workers: Vec<Mutex<chunk::Worker<M::Scratch>>> = (0..threads)
         .map(|_| {
             Mutex::new(chunk::Worker::new(
                 model.scratch(),
+                shift.clone(),
                 model.metrics().len(),
                 model.n_quarters(),
                 histogram_cells.clone(),
-                prepared.as_ref().map(|p| SensSums::new(p.layout)),
+                prepared
+                    .as_ref()
+                    .map(|p| (SensSums::new(p.layout), p.layout.len())),
             ))
         })
         .collect();
@@ -335,7 +350,8 @@ fn collect_range<M: PathModel>(
         chunk::run_chunk(model, cfg, c, &mut worker, prepared.as_ref())
     };
 
-    let mut fold = Fold::new(chunks.start);
+    // Only the sample paths' values come back in chunk order; each
+    // worker keeps the exact sums of the chunks it ran.
     let mut samples = Vec::new();
     let mut batch_start = chunks.start;
     while batch_start < chunks.end {
@@ -348,33 +364,45 @@ fn collect_range<M: PathModel>(
         } else {
             (batch_start..batch_end).map(run_one).collect()
         };
-        for (c, out) in (batch_start..batch_end).zip(outputs) {
-            fold.push(Block {
-                start: c,
-                level: 0,
-                moments: out.moments,
-                sens: out.sens,
-            })
-            .expect("chunks arrive in order");
+        for out in outputs {
             samples.extend_from_slice(&out.samples);
         }
         progress((batch_end * CHUNK_PATHS).min(cfg.n_paths) - chunks.start * CHUNK_PATHS);
         batch_start = batch_end;
     }
 
-    // Per cell, empty where no quantiles are kept.
-    let workers = workers.into_iter().map(|w| {
+    // Exact sums: adding the workers' in any order gives the same bits.
+    let mut block = Block {
+        start: chunks.start,
+        end: chunks.end,
+        cells: CellSums::new(n_cells),
+        sens: vec![ExactSum::new(); sens_len],
+    };
+    let mut histogram_sets = Vec::with_capacity(workers.len());
+    for w in workers {
         let w = w.into_inner().unwrap_or_else(|p| p.into_inner());
+        block
+            .cells
+            .merge(&w.cells)
+            .expect("every worker measures from path 0");
+        for (t, s) in block.sens.iter_mut().zip(&w.sens_total) {
+            t.merge(s);
+        }
+        // Per cell, empty where no quantiles are kept.
         let mut per_cell = vec![LogHistogram::new(); n_cells];
         for (cell, h) in w.histogram_cells.into_iter().zip(w.histograms) {
             per_cell[cell] = h;
         }
-        per_cell
-    });
+        histogram_sets.push(per_cell);
+    }
     Partial {
+        blocks: if chunks.is_empty() {
+            Vec::new()
+        } else {
+            vec![block]
+        },
         chunks,
-        blocks: fold.into_blocks(),
-        histograms: sum_histograms(workers).unwrap_or_default(),
+        histograms: sum_histograms(histogram_sets.into_iter()).unwrap_or_default(),
         samples,
     }
 }
@@ -430,7 +458,7 @@ pub fn finish(
         if p.histograms.len() != n_cells
             || p.blocks
                 .iter()
-                .any(|b| b.moments.len() != n_cells || b.sens.len() != sens_len)
+                .any(|b| b.cells.len() != n_cells || b.sens.len() != sens_len)
         {
             return Err(EngineError::Tiling(TilingError(format!(
                 "a partial for chunks {:?} has the wrong number of cells",
@@ -452,7 +480,15 @@ pub fn finish(
     }
     let histograms = sum_histograms(histogram_sets.into_iter())
         .unwrap_or_else(|| vec![LogHistogram::new(); n_cells]);
-    let (moments, sens) = fold.total(n_cells);
+    let (sums, sens) = fold.total(n_cells);
+    if sums.count() != n_paths {
+        return Err(EngineError::Tiling(TilingError(format!(
+            "the partials' sums count {} of {n_paths} paths",
+            sums.count()
+        ))));
+    }
+    let moments = sums.moments(cfg.antithetic);
+    let sens: Vec<f64> = sens.iter().map(ExactSum::value).collect();
     // A non-finite value shows as a non-finite mean (and a histogram's
     // non-finite count, where there is one). The earliest quarter is the
     // useful one to report.

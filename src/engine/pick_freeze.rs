@@ -10,16 +10,17 @@
 //! N rows and c columns costs N × (c + 2) paths, plus one path that fixes
 //! each output's centring shift.
 //!
-//! Rows run in chunks of [`ROWS_PER_CHUNK`] on rayon; chunk sums merge
-//! along the engine's fixed tree ([`Fold`]), so the result is bit-identical
-//! for any thread count and any split into shards (each shard also
-//! simulates the one centring path).
+//! Rows run in chunks of [`ROWS_PER_CHUNK`] on rayon; chunk sums add
+//! exactly ([`Fold`], [`crate::stats::ExactSum`]), so the result is
+//! bit-identical for any thread count and any split into shards (each
+//! shard also simulates the one centring path).
 
 use super::chunk::{RowRecorder, row_position};
 use super::seeding::{DesignPath, design_path_random};
 use super::sensitivity::value;
 use super::{Block, EngineError, Fold, PathModel, TilingError, in_pool};
 use crate::stats::sobol::{SobolLayout, SobolSums};
+use crate::stats::{CellSums, ExactSum};
 use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -102,9 +103,9 @@ pub fn pick_freeze<M: PathModel>(
     })
 }
 
-/// Runs the design's chunks in `chunks` only (one shard of it): their sums
-/// as the aligned blocks of the fixed merge tree ([`Fold`]), with the
-/// threads used. Each chunk's sums travel as a block's `sens`.
+/// Runs the design's chunks in `chunks` only (one shard of it): their exact
+/// sums as one block ([`Fold`]), with the threads used. Each chunk's sums
+/// travel as a block's `sens`.
 pub fn pick_freeze_range<M: PathModel>(
     model: &M,
     spec: &PickFreezeSpec,
@@ -154,9 +155,17 @@ pub fn pick_freeze_range<M: PathModel>(
             for (c, part) in batch.zip(parts) {
                 fold.push(Block {
                     start: c,
-                    level: 0,
-                    moments: Vec::new(),
-                    sens: part?.sums,
+                    end: c + 1,
+                    cells: CellSums::new(0),
+                    sens: part?
+                        .sums
+                        .iter()
+                        .map(|&x| {
+                            let mut s = ExactSum::new();
+                            s.add(x);
+                            s
+                        })
+                        .collect(),
                 })
                 .expect("chunks arrive in order");
             }
@@ -177,7 +186,7 @@ pub fn finish(
     blocks.sort_by_key(|b| b.start);
     let mut fold = Fold::new(0);
     for b in blocks {
-        if b.sens.len() != layout.len() || !b.moments.is_empty() {
+        if b.sens.len() != layout.len() || !b.cells.is_empty() {
             return Err(EngineError::Tiling(TilingError(format!(
                 "a block of chunks {}.. has the wrong length",
                 b.start
@@ -193,7 +202,10 @@ pub fn finish(
         ))));
     }
     let (_, sums) = fold.total(0);
-    Ok(SobolSums { layout, sums })
+    Ok(SobolSums {
+        layout,
+        sums: sums.iter().map(ExactSum::value).collect(),
+    })
 }
 
 /// Simulates one design path and reads its outputs.

@@ -4,8 +4,8 @@
 //! A sweep's points go to shards round robin (point `i` to shard
 //! `i mod N`); a single run's chunks go to shards as `N` contiguous ranges.
 //! Either way each point and each path is computed exactly as in the
-//! unsharded job, and the engine's fixed merge tree makes the combined
-//! statistics bit-identical to it. A partial folder holds `partial.json`
+//! unsharded job, and the engine's exact sums make the combined statistics
+//! bit-identical to it. A partial folder holds `partial.json`
 //! (what was run, which shard, the report's metadata) and, for a run,
 //! `state.bin` (the engine's partial statistics, exact bits).
 

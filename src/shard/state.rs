@@ -2,19 +2,23 @@
 //! bits in a small little-endian format, the same on every machine.
 //!
 //! Layout: magic `SIMSTATE`, format `u32`, cells `u64`, chunk range
-//! (`u64`, `u64`); blocks: count, then per block start `u64`, level `u32`,
-//! 7 × `u64` per cell ([`Moments::to_raw`]) and the sensitivity sums
-//! (count `u64`, then `f64` bits); per cell a histogram:
+//! (`u64`, `u64`); blocks: count, then per block its chunks (`u64`, `u64`),
+//! paths `u64`, cells `u64` and per cell the shift, min and max (`f64`
+//! bits) and three exact sums; then the sensitivity sums (count `u64`, then
+//! exact sums). An exact sum ([`ExactSum::to_raw`]) is its non-finite part
+//! (`f64` bits), base and digit count (varints) and its digits (zigzag
+//! varints). Per cell a histogram:
 //! first key `i64`, non-finite count `u64`, length `u64`, counts as
 //! LEB128 varints;
 //! samples: count `u64`, then `f64` bits. Decoding checks every length
 //! against the bytes left, so a damaged file is an error, never a panic.
 
 use crate::engine::{Block, Partial};
-use crate::stats::{LogHistogram, Moments};
+use crate::stats::{CellSums, ExactSum, LogHistogram};
 
 const MAGIC: &[u8; 8] = b"SIMSTATE";
-const FORMAT: u32 = 2;
+/// 3: exact sums (2 held merged moments).
+const FORMAT: u32 = 3;
 
 /// Encodes a partial result.
 pub fn encode(p: &Partial) -> Vec<u8> {
@@ -26,16 +30,21 @@ pub fn encode(p: &Partial) -> Vec<u8> {
         out.extend_from_slice(&x.to_le_bytes());
     }
     for b in &p.blocks {
-        out.extend_from_slice(&b.start.to_le_bytes());
-        out.extend_from_slice(&b.level.to_le_bytes());
-        for m in &b.moments {
-            for x in m.to_raw() {
-                out.extend_from_slice(&x.to_le_bytes());
+        let c = &b.cells;
+        for x in [b.start, b.end, c.n, c.len() as u64] {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        for i in 0..c.len() {
+            for x in [c.shift[i], c.min[i], c.max[i]] {
+                out.extend_from_slice(&x.to_bits().to_le_bytes());
+            }
+            for sum in [&c.sum[i], &c.sum_sq[i], &c.pair_sq[i]] {
+                put_exact(&mut out, sum);
             }
         }
         out.extend_from_slice(&(b.sens.len() as u64).to_le_bytes());
         for x in &b.sens {
-            out.extend_from_slice(&x.to_bits().to_le_bytes());
+            put_exact(&mut out, x);
         }
     }
     for h in &p.histograms {
@@ -52,6 +61,18 @@ pub fn encode(p: &Partial) -> Vec<u8> {
         out.extend_from_slice(&x.to_bits().to_le_bytes());
     }
     out
+}
+
+/// An exact sum's canonical raw form.
+fn put_exact(out: &mut Vec<u8>, sum: &ExactSum) {
+    let (special, base, digits) = sum.to_raw();
+    out.extend_from_slice(&special.to_bits().to_le_bytes());
+    put_varint(out, u64::from(base));
+    put_varint(out, digits.len() as u64);
+    for d in digits {
+        // Zigzag: small magnitudes of either sign take few bytes.
+        put_varint(out, ((d << 1) ^ (d >> 63)) as u64);
+    }
 }
 
 /// LEB128: seven bits a byte, low first; most counts take one byte.
@@ -98,6 +119,19 @@ impl Reader<'_> {
     fn u64(&mut self) -> Result<u64, String> {
         self.take().map(u64::from_le_bytes)
     }
+    /// An exact sum ([`put_exact`]), checked to be one.
+    fn exact(&mut self) -> Result<ExactSum, String> {
+        let special = f64::from_bits(self.u64()?);
+        let base = u32::try_from(self.varint()?).map_err(|_| "an exact sum's base is too large")?;
+        let len = self.varint()?;
+        if len > 68 {
+            return Err(format!("an exact sum of {len} digits"));
+        }
+        let digits = (0..len)
+            .map(|_| self.varint().map(|z| ((z >> 1) as i64) ^ -((z & 1) as i64)))
+            .collect::<Result<Vec<_>, _>>()?;
+        ExactSum::from_raw(special, base, digits)
+    }
     /// A count of items of `size` bytes each, checked against what is left.
     fn len(&mut self, size: usize) -> Result<usize, String> {
         let n = self.u64()?;
@@ -117,33 +151,34 @@ pub fn decode(bytes: &[u8]) -> Result<Partial, String> {
     let format = r.u32()?;
     if format != FORMAT {
         return Err(format!(
-            "state format {format}, but this sim reads format {FORMAT}"
+            "state format {format}, but this sim reads format {FORMAT}; rerun the shard with this sim"
         ));
     }
     let n_cells = r.len(8)?;
     let chunks = r.u64()?..r.u64()?;
-    let n_blocks = r.len(12 + 56 * n_cells)?;
+    let n_blocks = r.len(40)?;
     let mut blocks = Vec::with_capacity(n_blocks);
     for _ in 0..n_blocks {
-        let start = r.u64()?;
-        let level = r.u32()?;
-        let moments = (0..n_cells)
-            .map(|_| {
-                let mut raw = [0u64; 7];
-                for x in &mut raw {
-                    *x = r.u64()?;
-                }
-                Ok(Moments::from_raw(raw))
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        let n_sens = r.len(8)?;
+        let (start, end, n) = (r.u64()?, r.u64()?, r.u64()?);
+        let cells_held = r.len(3 * 8 + 3 * 10)?;
+        let mut cells = CellSums::new(cells_held);
+        cells.n = n;
+        for i in 0..cells_held {
+            cells.shift[i] = f64::from_bits(r.u64()?);
+            cells.min[i] = f64::from_bits(r.u64()?);
+            cells.max[i] = f64::from_bits(r.u64()?);
+            cells.sum[i] = r.exact()?;
+            cells.sum_sq[i] = r.exact()?;
+            cells.pair_sq[i] = r.exact()?;
+        }
+        let n_sens = r.len(10)?;
         let sens = (0..n_sens)
-            .map(|_| r.u64().map(f64::from_bits))
+            .map(|_| r.exact())
             .collect::<Result<Vec<_>, _>>()?;
         blocks.push(Block {
             start,
-            level,
-            moments,
+            end,
+            cells,
             sens,
         });
     }
@@ -177,26 +212,33 @@ mod tests {
     use super::*;
 
     fn sample() -> Partial {
-        let mut m = Moments::default();
-        [1.5, -2.0, 1e300].iter().for_each(|x| m.push(*x));
+        use crate::stats::cell_sums::ChunkCell;
+        let exact = |xs: &[f64]| {
+            let mut s = ExactSum::new();
+            xs.iter().for_each(|&x| s.add(x));
+            s
+        };
+        let mut cells = CellSums::new(2);
+        let cell = |x: f64| ChunkCell {
+            shift: 1.5,
+            sum: x,
+            sum_sq: x * x,
+            pair_sq: -x,
+            min: -x,
+            max: x,
+        };
+        cells.add_chunk(3, [cell(1e300), cell(-2.5e-300)].into_iter());
+        cells.add_chunk(3, [cell(-1.0), cell(7.0)].into_iter());
         let mut h = LogHistogram::new();
         [1.5, -2.0, 0.0].iter().for_each(|x| h.insert(*x));
         Partial {
             chunks: 4..7,
-            blocks: vec![
-                Block {
-                    start: 4,
-                    level: 1,
-                    moments: vec![m, Moments::default()],
-                    sens: vec![0.5, -3.0],
-                },
-                Block {
-                    start: 6,
-                    level: 0,
-                    moments: vec![Moments::default(), m],
-                    sens: vec![1.0, 2.0],
-                },
-            ],
+            blocks: vec![Block {
+                start: 4,
+                end: 7,
+                cells,
+                sens: vec![exact(&[0.5, -3.0]), exact(&[]), exact(&[f64::INFINITY])],
+            }],
             histograms: vec![h, LogHistogram::new()],
             samples: vec![0.1, -0.0, f64::MAX],
         }
@@ -208,6 +250,7 @@ mod tests {
         let bytes = encode(&p);
         let q = decode(&bytes).unwrap();
         assert_eq!(encode(&q), bytes);
+        assert_eq!(q.blocks, p.blocks);
         assert_eq!(q.chunks, p.chunks);
         assert_eq!(q.samples[1].to_bits(), (-0.0f64).to_bits());
     }

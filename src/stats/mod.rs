@@ -1,7 +1,8 @@
 //! Streaming statistics whose memory does not grow with the number of paths.
 //!
-//! Per (entity, metric, quarter) cell the engine keeps [`Moments`] (count,
-//! mean, variance, min, max; merged with Chan's formula in chunk order) and a
+//! Per (entity, metric, quarter) cell the engine keeps exact sums
+//! ([`CellSums`], [`ExactSum`]: integers, so merging is exact and
+//! order-free) that become [`Moments`] (count, mean, variance, min, max) and a
 //! [`LogHistogram`] (integer counts in fixed log-spaced buckets, so merging
 //! is exact and order-free) from which the quantiles come with a stated
 //! relative error bound. The moments also carry the standard error of the
@@ -9,12 +10,16 @@
 //! the mean of an indicator, so it gets its standard error the same way.
 //! Nothing here draws random numbers or touches files or threads.
 
+pub mod cell_sums;
+pub mod exact_sum;
 pub mod histogram;
 pub mod moments;
 pub mod row_sums;
 pub mod sensitivity;
 pub mod sobol;
 
+pub use cell_sums::CellSums;
+pub use exact_sum::ExactSum;
 pub use histogram::LogHistogram;
 pub use moments::Moments;
 pub use row_sums::RowSums;

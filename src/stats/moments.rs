@@ -2,9 +2,10 @@
 //! mergeable.
 //!
 //! Within a chunk the engine accumulates shifted sums for every cell at once
-//! ([`super::RowSums`]). Chunks become [`Moments`]
-//! and merge with Chan, Golub and LeVeque's pairwise formula in chunk order,
-//! so the result is the same for any thread count.
+//! ([`super::RowSums`]); chunks' sums add exactly ([`super::CellSums`]) and
+//! become [`Moments`] once, at the end ([`Moments::from_shifted`]). Moments
+//! of separate samples also merge with Chan, Golub and LeVeque's pairwise
+//! formula ([`Moments::merge`]).
 //!
 //! **Standard error.** The sampling unit is a path, or an antithetic pair
 //! when pairs are used: the two members of a pair are not independent, so

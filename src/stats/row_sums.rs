@@ -6,18 +6,19 @@
 //! cell's sums with a straight loop over contiguous arrays, one array per
 //! accumulator, which the compiler vectorises across cells.
 //!
-//! Per cell the sums are of `x − s` and `(x − s)²`, with the shift `s` taken
-//! from the chunk's first path: that keeps the cancellation in
+//! Per cell the sums are of `x − s` and `(x − s)²`, with the shift `s` the
+//! cell's value on the run's path 0 (the same for every chunk, so chunk
+//! sums add exactly in [`CellSums`]): that keeps the cancellation in
 //! `Σd² − (Σd)²/n` small (deviations of the order of the standard deviation,
 //! not of the mean) and makes a zero-volatility cell's variance exactly
 //! zero. The two members of a pair (paths 2k and 2k+1 of the chunk) go into
 //! two lanes, and the squared pair sums are kept for the standard error
-//! under antithetic sampling ([`Moments`]). Every [`BLOCK_PATHS`] paths the
-//! lanes fold into the cell's totals. This is a fixed order of operations,
-//! so the result is a deterministic function of the values; it is the order
-//! the cell-major statistics used before, so the bits are unchanged.
+//! under antithetic sampling ([`super::Moments`]). Every [`BLOCK_PATHS`]
+//! paths the lanes fold into the cell's totals. This is a fixed order of
+//! operations, so a chunk's sums are a deterministic function of its values.
 
-use super::Moments;
+use super::CellSums;
+use super::cell_sums::ChunkCell;
 
 /// Paths whose lane sums are folded into the totals at once.
 pub const BLOCK_PATHS: usize = 64;
@@ -84,10 +85,10 @@ impl RowSums {
         self.shift.is_empty()
     }
 
-    /// Starts a chunk whose values are measured from `first` (the chunk's
-    /// first path's row).
-    pub fn start(&mut self, first: &[f64]) {
-        self.shift.copy_from_slice(first);
+    /// Starts a chunk whose values are measured from `shift` (the run's
+    /// path 0's row, the same for every chunk so that their sums add).
+    pub fn start(&mut self, shift: &[f64]) {
+        self.shift.copy_from_slice(shift);
         self.sum.fill(0.0);
         self.sum_sq.fill(0.0);
         self.pair_sq.fill(0.0);
@@ -195,31 +196,35 @@ impl RowSums {
         self.open_block();
     }
 
-    /// The moments over the `n` paths pushed since [`RowSums::start`]
-    /// (`paired`: the paths are antithetic pairs, so `n` is even) of the
-    /// cells at `positions` of a row, in that order.
-    pub fn finish(&mut self, n: u64, paired: bool, positions: &[usize]) -> Vec<Moments> {
+    /// Adds the sums of the `n` paths pushed since [`RowSums::start`] to
+    /// `into`, the cells at `positions` of a row in that order.
+    pub fn add_to(&mut self, n: u64, positions: &[usize], into: &mut CellSums) {
         self.close_block();
-        positions
-            .iter()
-            .map(|&c| {
-                Moments::from_shifted(
-                    n,
-                    paired,
-                    self.shift[c],
-                    self.sum[c],
-                    self.sum_sq[c],
-                    self.pair_sq[c],
-                    (self.min[c], self.max[c]),
-                )
-            })
-            .collect()
+        into.add_chunk(
+            n,
+            positions.iter().map(|&c| ChunkCell {
+                shift: self.shift[c],
+                sum: self.sum[c],
+                sum_sq: self.sum_sq[c],
+                pair_sq: self.pair_sq[c],
+                min: self.min[c],
+                max: self.max[c],
+            }),
+        );
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::Moments;
+
+    /// The moments of the cells at `positions` over the `n` paths pushed.
+    fn finish(s: &mut RowSums, n: u64, paired: bool, positions: &[usize]) -> Vec<Moments> {
+        let mut into = CellSums::new(positions.len());
+        s.add_to(n, positions, &mut into);
+        into.moments(paired)
+    }
 
     /// One cell's moments from a run of values pushed as rows of one.
     fn sums(xs: &[f64], paired: bool) -> Moments {
@@ -232,7 +237,7 @@ mod tests {
         if let [x] = pairs.remainder() {
             s.push_single(&[*x]);
         }
-        s.finish(xs.len() as u64, paired, &[0])[0]
+        finish(&mut s, xs.len() as u64, paired, &[0])[0]
     }
 
     #[test]
@@ -266,7 +271,7 @@ mod tests {
         for p in xs.chunks_exact(2) {
             s.push_pair(&[p[0], -p[0]], &[p[1], -p[1]]);
         }
-        let m = s.finish(1000, false, &[0, 1]);
+        let m = finish(&mut s, 1000, false, &[0, 1]);
         let one = sums(&xs, false);
         assert_eq!(m[0], one);
         assert_eq!(m[1].mean(), -one.mean());
@@ -314,8 +319,8 @@ mod tests {
             grouped.push_pairs(group);
         }
         let (a, b) = (
-            single.finish(rows.len() as u64, true, &all),
-            grouped.finish(rows.len() as u64, true, &all),
+            finish(&mut single, rows.len() as u64, true, &all),
+            finish(&mut grouped, rows.len() as u64, true, &all),
         );
         assert!(
             a.iter()

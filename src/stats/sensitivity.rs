@@ -25,6 +25,7 @@
 //! as one unit, since both paths of a pair draw the same inputs. Sums are
 //! plain additions, so a fixed merge order gives the same bits.
 
+use super::ExactSum;
 /// Bins per input for the decile change and the Sobol index.
 pub const BINS: usize = 20;
 
@@ -210,9 +211,12 @@ impl SensSums {
         }
     }
 
-    /// The sums so far, and a fresh start.
-    pub fn take(&mut self) -> Vec<f64> {
-        std::mem::replace(&mut self.sums, vec![0.0; self.layout.len()])
+    /// Adds the sums so far to `into` exactly, and starts afresh.
+    pub fn add_to(&mut self, into: &mut [ExactSum]) {
+        for (acc, x) in into.iter_mut().zip(&mut self.sums) {
+            acc.add(*x);
+            *x = 0.0;
+        }
     }
 }
 
