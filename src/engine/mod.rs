@@ -32,7 +32,8 @@ use std::time::{Duration, Instant};
 
 /// Paths per chunk: the unit of parallel work and of ordered merging.
 pub const CHUNK_PATHS: u64 = 1024;
-/// Chunks run in parallel before their results are merged (bounds memory).
+/// Chunks run in parallel between progress reports (and before their
+/// sample paths' values are appended in chunk order).
 pub const BATCH_CHUNKS: u64 = 32;
 /// Runs whose estimated memory exceeds this are refused.
 pub const MEMORY_LIMIT_BYTES: u64 = 8 << 30;

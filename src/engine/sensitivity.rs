@@ -183,6 +183,50 @@ mod tests {
         run(model, &cfg, &|_| {}).unwrap().sensitivity
     }
 
+    /// Whatever its number of chunks, a range's partial is one block of
+    /// exact sums (memory does not grow with paths), and partials finish
+    /// to the whole run's bits in any order and any split.
+    #[test]
+    fn partials_hold_one_block_and_finish_in_any_order() {
+        use crate::engine::{finish, n_chunks, run_range};
+        let model = Synthetic::new(|x| x[0] * x[1].exp() + 1e6, 0.3);
+        let cfg = RunConfig {
+            n_paths: 40 * 1024 + 7,
+            seed: 11,
+            antithetic: true,
+            threads: 2,
+            sample_paths: 3,
+            quantiles: Quantiles::All,
+            sensitivity: Some(SensitivitySpec {
+                inputs: vec![vec![0], vec![1], vec![2]],
+                outputs: vec![vec![3]],
+                partial: 3,
+            }),
+            distributions: Vec::new(),
+        };
+        let n = n_chunks(cfg.n_paths);
+        let part = |r: std::ops::Range<u64>| run_range(&model, &cfg, r, &|_| {}).unwrap().0;
+        let whole = part(0..n);
+        assert_eq!(whole.blocks.len(), 1);
+        assert_eq!(whole.blocks[0].cells.count(), cfg.n_paths);
+        let bits = |f: crate::engine::Finished| {
+            let cells: Vec<u64> = f
+                .cells
+                .iter()
+                .flat_map(|c| [c.mean.to_bits(), c.std.to_bits(), c.mean_se.to_bits()])
+                .collect();
+            let sens: Vec<u64> = f.sensitivity.iter().map(|e| e.value.to_bits()).collect();
+            (cells, sens, f.samples)
+        };
+        let want = bits(finish(model.metrics(), 1, &cfg, vec![whole]).unwrap());
+        for cuts in [vec![0, 1, n], vec![0, 13, 14, 39, n], vec![0, n - 1, n]] {
+            let mut parts: Vec<_> = cuts.windows(2).map(|w| part(w[0]..w[1])).collect();
+            assert!(parts.iter().all(|p| p.blocks.len() == 1));
+            parts.reverse();
+            assert_eq!(bits(finish(model.metrics(), 1, &cfg, parts).unwrap()), want);
+        }
+    }
+
     fn get(e: &[Estimate], input: usize, m: Measure) -> Estimate {
         *e.iter()
             .find(|x| x.input == input && x.measure == m)
