@@ -1,11 +1,8 @@
-//! Count, mean, variance, min, max and the standard error of the mean,
-//! mergeable.
+//! Count, mean, variance, min, max and the standard error of the mean.
 //!
 //! Within a chunk the engine accumulates shifted sums for every cell at once
 //! ([`super::RowSums`]); chunks' sums add exactly ([`super::CellSums`]) and
-//! become [`Moments`] once, at the end ([`Moments::from_shifted`]). Moments
-//! of separate samples also merge with Chan, Golub and LeVeque's pairwise
-//! formula ([`Moments::merge`]).
+//! become [`Moments`] once, at the end ([`Moments::from_shifted`]).
 //!
 //! **Standard error.** The sampling unit is a path, or an antithetic pair
 //! when pairs are used: the two members of a pair are not independent, so
@@ -90,56 +87,6 @@ impl Moments {
         self.max = self.max.max(x);
     }
 
-    /// Merges another sample into this one (Chan et al.), for the path-level
-    /// and the unit-level sums alike.
-    pub fn merge(&mut self, other: &Moments) {
-        if other.n == 0 {
-            return;
-        }
-        if self.n == 0 {
-            *self = *other;
-            return;
-        }
-        let d = other.mean - self.mean;
-        let n = self.n + other.n;
-        let w = other.n as f64 / n as f64;
-        let units = self.units + other.units;
-        let wu = other.units as f64 / units as f64;
-        self.m2 += other.m2 + d * d * self.n as f64 * w;
-        self.m2_units += other.m2_units + d * d * self.units as f64 * wu;
-        self.mean += d * w;
-        self.n = n;
-        self.units = units;
-        self.min = self.min.min(other.min);
-        self.max = self.max.max(other.max);
-    }
-
-    /// Every field as bits, so a shard's partial result stores it exactly.
-    pub fn to_raw(&self) -> [u64; 7] {
-        [
-            self.n,
-            self.mean.to_bits(),
-            self.m2.to_bits(),
-            self.min.to_bits(),
-            self.max.to_bits(),
-            self.units,
-            self.m2_units.to_bits(),
-        ]
-    }
-
-    /// The inverse of [`Moments::to_raw`].
-    pub fn from_raw(r: [u64; 7]) -> Moments {
-        Moments {
-            n: r[0],
-            mean: f64::from_bits(r[1]),
-            m2: f64::from_bits(r[2]),
-            min: f64::from_bits(r[3]),
-            max: f64::from_bits(r[4]),
-            units: r[5],
-            m2_units: f64::from_bits(r[6]),
-        }
-    }
-
     pub fn count(&self) -> u64 {
         self.n
     }
@@ -172,27 +119,5 @@ impl Moments {
     }
     pub fn max(&self) -> f64 {
         self.max
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn merge_at_every_split_equals_single_accumulator() {
-        let xs = crate::stats::test_data();
-        let mut whole = Moments::default();
-        xs.iter().for_each(|x| whole.push(*x));
-        for split in [1, 10, 333, 999] {
-            let (mut a, mut b) = (Moments::default(), Moments::default());
-            xs[..split].iter().for_each(|x| a.push(*x));
-            xs[split..].iter().for_each(|x| b.push(*x));
-            a.merge(&b);
-            assert_eq!(a.count(), whole.count());
-            assert!((a.mean() - whole.mean()).abs() <= 1e-12 * whole.mean().abs());
-            assert!((a.variance() / whole.variance() - 1.0).abs() < 1e-9);
-            assert!((a.std_error() / whole.std_error() - 1.0).abs() < 1e-9);
-        }
     }
 }

@@ -289,10 +289,6 @@ mod tests {
         assert!((m.std_error() - (4.0f64 / 3.0 / 3.0).sqrt()).abs() < 1e-12);
         // Perfectly mirrored pairs: no error at all.
         assert_eq!(sums(&[1.0, -1.0, 5.0, -5.0], true).std_error(), 0.0);
-        // Merging two paired halves equals the whole.
-        let mut merged = sums(&xs[..2], true);
-        merged.merge(&sums(&xs[2..], true));
-        assert!((merged.std_error() - (4.0f64 / 3.0 / 3.0).sqrt()).abs() < 1e-12);
     }
 
     /// A group of pairs, tile by tile, gives the bits of one pair at a
