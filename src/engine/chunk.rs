@@ -66,19 +66,18 @@ impl<S> Worker<S> {
         n_metrics: usize,
         n_quarters: usize,
         histogram_cells: Vec<usize>,
-        sens: Option<(SensSums, usize)>,
+        sens: Option<SensSums>,
     ) -> Worker<S> {
         let n_cells = n_metrics * n_quarters;
         let position = |cell: usize| row_position(cell, n_metrics, n_quarters);
         // In row order, so a path's insertions read its row front to back.
         let mut histogram_cells = histogram_cells;
         histogram_cells.sort_by_key(|&c| position(c));
-        let (sens, sens_len) = sens.map_or((None, 0), |(s, len)| (Some(s), len));
         Worker {
             scratch,
             shift,
             cells: CellSums::new(n_cells),
-            sens_total: vec![ExactSum::new(); sens_len],
+            sens_total: vec![ExactSum::new(); sens.as_ref().map_or(0, SensSums::len)],
             n_metrics,
             histograms: vec![LogHistogram::new(); histogram_cells.len()],
             histogram_positions: histogram_cells.iter().map(|&c| position(c)).collect(),

@@ -24,26 +24,31 @@ pub struct Block {
 }
 
 impl Block {
+    /// Adds sums of other chunks of the same run (exact, in any order);
+    /// refuses sums of another shape or run.
+    pub fn add(&mut self, cells: &CellSums, sens: &[ExactSum]) -> Result<(), String> {
+        if self.sens.len() != sens.len() {
+            return Err(format!(
+                "{} sensitivity sums, not {}",
+                sens.len(),
+                self.sens.len()
+            ));
+        }
+        self.cells.merge(cells)?;
+        for (l, r) in self.sens.iter_mut().zip(sens) {
+            l.merge(r);
+        }
+        Ok(())
+    }
+
     /// Merges `right`, the next block, into this one.
     fn absorb(&mut self, right: &Block) -> Result<(), TilingError> {
-        if self.sens.len() != right.sens.len() {
-            return Err(TilingError(format!(
-                "the block of chunks {}..{} has {} sensitivity sums, not {}",
-                right.start,
-                right.end,
-                right.sens.len(),
-                self.sens.len()
-            )));
-        }
-        self.cells.merge(&right.cells).map_err(|e| {
+        self.add(&right.cells, &right.sens).map_err(|e| {
             TilingError(format!(
                 "the block of chunks {}..{}: {e}",
                 right.start, right.end
             ))
         })?;
-        for (l, r) in self.sens.iter_mut().zip(&right.sens) {
-            l.merge(r);
-        }
         self.end = right.end;
         Ok(())
     }

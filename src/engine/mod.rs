@@ -339,9 +339,7 @@ fn collect_range<M: PathModel>(
                 model.metrics().len(),
                 model.n_quarters(),
                 histogram_cells.clone(),
-                prepared
-                    .as_ref()
-                    .map(|p| (SensSums::new(p.layout), p.layout.len())),
+                prepared.as_ref().map(|p| SensSums::new(p.layout)),
             ))
         })
         .collect();
@@ -383,12 +381,8 @@ fn collect_range<M: PathModel>(
     for w in workers {
         let w = w.into_inner().unwrap_or_else(|p| p.into_inner());
         block
-            .cells
-            .merge(&w.cells)
+            .add(&w.cells, &w.sens_total)
             .expect("every worker measures from path 0");
-        for (t, s) in block.sens.iter_mut().zip(&w.sens_total) {
-            t.merge(s);
-        }
         // Per cell, empty where no quantiles are kept.
         let mut per_cell = vec![LogHistogram::new(); n_cells];
         for (cell, h) in w.histogram_cells.into_iter().zip(w.histograms) {

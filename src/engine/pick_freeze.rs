@@ -157,15 +157,7 @@ pub fn pick_freeze_range<M: PathModel>(
                     start: c,
                     end: c + 1,
                     cells: CellSums::new(0),
-                    sens: part?
-                        .sums
-                        .iter()
-                        .map(|&x| {
-                            let mut s = ExactSum::new();
-                            s.add(x);
-                            s
-                        })
-                        .collect(),
+                    sens: part?.sums.into_iter().map(ExactSum::from).collect(),
                 })
                 .expect("chunks arrive in order");
             }

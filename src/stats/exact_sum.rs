@@ -76,21 +76,15 @@ impl ExactSum {
         if other.digits.is_empty() {
             return;
         }
-        self.bump(other.pending);
-        let mut other_digits = std::borrow::Cow::Borrowed(other);
-        if self.pending + other.pending >= CARRY_ROOM {
-            let mut o = other.clone();
-            o.carry();
-            other_digits = std::borrow::Cow::Owned(o);
-        }
-        let o = other_digits.as_ref();
-        let last = o.base + o.digits.len() as u32 - 1;
-        self.cover(o.base, last);
-        let at = (o.base - self.base) as usize;
-        for (d, x) in self.digits[at..].iter_mut().zip(&o.digits) {
+        let last = other.base + other.digits.len() as u32 - 1;
+        self.cover(other.base, last);
+        let at = (other.base - self.base) as usize;
+        for (d, x) in self.digits[at..].iter_mut().zip(&other.digits) {
             *d += x;
         }
-        self.bump(1);
+        // Both had fewer than CARRY_ROOM additions pending, so no digit is
+        // past 2^62 yet; the carries move once the total says so.
+        self.bump(other.pending + 1);
     }
 
     /// Counts additions, moving the carries before they could overflow.
@@ -216,6 +210,15 @@ impl ExactSum {
             pending: 0,
             special,
         })
+    }
+}
+
+impl From<f64> for ExactSum {
+    /// The sum of `x` alone.
+    fn from(x: f64) -> ExactSum {
+        let mut s = ExactSum::new();
+        s.add(x);
+        s
     }
 }
 

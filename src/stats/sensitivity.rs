@@ -211,6 +211,16 @@ impl SensSums {
         }
     }
 
+    /// Number of sums (the layout's length).
+    pub fn len(&self) -> usize {
+        self.sums.len()
+    }
+
+    /// True when there are no sums.
+    pub fn is_empty(&self) -> bool {
+        self.sums.is_empty()
+    }
+
     /// Adds the sums so far to `into` exactly, and starts afresh.
     pub fn add_to(&mut self, into: &mut [ExactSum]) {
         for (acc, x) in into.iter_mut().zip(&mut self.sums) {
